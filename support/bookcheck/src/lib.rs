@@ -1,0 +1,305 @@
+//! Checks that keep the book true to the code.
+//!
+//! mdBook is forgiving in ways that hide drift: a wrong anchor renders an empty code
+//! block, a missing file still builds (mdBook #1094), and a whole-file include shows
+//! the `ANCHOR` comments to the reader. This crate reads the book's Markdown the way
+//! mdBook will and reports each of those as a [`Problem`].
+
+#![forbid(unsafe_code)]
+
+use std::fmt;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// One thing wrong with the book, with the page it is on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub page: PathBuf,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.page.display(), self.message)
+    }
+}
+
+/// Checks every Markdown page under `src_dir` (the book's `src/`).
+pub fn check_book(src_dir: &Path) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for page in markdown_files(src_dir) {
+        match fs::read_to_string(&page) {
+            Ok(text) => {
+                let relative = page.strip_prefix(src_dir).unwrap_or(&page).to_path_buf();
+                let dir = page.parent().unwrap_or(src_dir);
+                for message in check_page(&text, dir) {
+                    problems.push(Problem {
+                        page: relative.clone(),
+                        message,
+                    });
+                }
+            }
+            Err(e) => problems.push(Problem {
+                page: page.clone(),
+                message: format!("unreadable: {e}"),
+            }),
+        }
+    }
+    problems.extend(check_summary(src_dir));
+    problems
+}
+
+/// Every page in `SUMMARY.md` exists, and every Markdown file is listed (an orphan page
+/// is never rendered, so it silently rots).
+fn check_summary(src_dir: &Path) -> Vec<Problem> {
+    let summary_path = src_dir.join("SUMMARY.md");
+    let Ok(summary) = fs::read_to_string(&summary_path) else {
+        return vec![Problem {
+            page: "SUMMARY.md".into(),
+            message: "missing".into(),
+        }];
+    };
+    let listed: Vec<String> = links(&summary)
+        .into_iter()
+        .filter(|target| !target.is_empty())
+        .collect();
+    let mut problems = Vec::new();
+    for page in markdown_files(src_dir) {
+        let relative = page
+            .strip_prefix(src_dir)
+            .unwrap_or(&page)
+            .to_string_lossy()
+            .replace('\\', "/");
+        if relative != "SUMMARY.md" && !listed.contains(&relative) {
+            problems.push(Problem {
+                page: relative.into(),
+                message: "is not listed in SUMMARY.md, so it is never rendered".into(),
+            });
+        }
+    }
+    problems
+}
+
+/// The problems on one page whose directory is `dir`.
+pub fn check_page(text: &str, dir: &Path) -> Vec<String> {
+    let mut problems = Vec::new();
+    for directive in include_directives(text) {
+        if let Err(message) = check_include(&directive, dir) {
+            problems.push(message);
+        }
+    }
+    problems.extend(pasted_rust_blocks(text));
+    for target in links(text) {
+        if let Err(message) = check_link(&target, dir) {
+            problems.push(message);
+        }
+    }
+    problems
+}
+
+/// `{{#include path:anchor}}` as written in a page.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Include {
+    pub directive: String,
+    pub path: String,
+    pub selector: Option<String>,
+}
+
+/// Every `{{#include …}}` and `{{#rustdoc_include …}}` in `text`.
+pub fn include_directives(text: &str) -> Vec<Include> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{#") {
+        let after = &rest[start + 3..];
+        let Some(end) = after.find("}}") else { break };
+        let inner = after[..end].trim();
+        let escaped = rest[..start].ends_with('\\');
+        rest = &after[end + 2..];
+        // mdBook leaves `\{{#include …}}` alone: that is how a page talks about the syntax.
+        if escaped {
+            continue;
+        }
+        let Some((name, argument)) = inner.split_once(char::is_whitespace) else {
+            continue;
+        };
+        if name != "include" && name != "rustdoc_include" {
+            continue;
+        }
+        let argument = argument.trim();
+        let (path, selector) = match argument.split_once(':') {
+            Some((path, selector)) => (path.to_string(), Some(selector.to_string())),
+            None => (argument.to_string(), None),
+        };
+        found.push(Include {
+            directive: format!("{{{{#{inner}}}}}"),
+            path,
+            selector,
+        });
+    }
+    found
+}
+
+fn check_include(include: &Include, dir: &Path) -> Result<(), String> {
+    let file = dir.join(&include.path);
+    let source = fs::read_to_string(&file)
+        .map_err(|e| format!("{} names {}: {e}", include.directive, file.display()))?;
+    match &include.selector {
+        None => {
+            if source.contains("ANCHOR:") || source.contains("ANCHOR_END:") {
+                Err(format!(
+                    "{} includes a whole file that has ANCHOR markers: they would show in the page; include an anchor",
+                    include.directive
+                ))
+            } else {
+                Ok(())
+            }
+        }
+        Some(selector)
+            if selector
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit() || c == ':') =>
+        {
+            Err(format!(
+                "{} selects lines by number; use a named ANCHOR so edits cannot shift it",
+                include.directive
+            ))
+        }
+        Some(anchor) => {
+            let region = anchored_region(&source, anchor)
+                .map_err(|why| format!("{}: {why}", include.directive))?;
+            if region.iter().all(|line| line.trim().is_empty()) {
+                Err(format!("{}: the anchor selects nothing", include.directive))
+            } else {
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The lines between `ANCHOR: name` and `ANCHOR_END: name`, without other markers (as
+/// mdBook renders them).
+pub fn anchored_region<'a>(source: &'a str, anchor: &str) -> Result<Vec<&'a str>, String> {
+    let is_marker = |line: &str, kind: &str| {
+        line.split(kind)
+            .nth(1)
+            .map(|after| {
+                after
+                    .trim_start()
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+                    .next()
+                    == Some(anchor)
+            })
+            .unwrap_or(false)
+    };
+    let mut lines = source.lines();
+    if !lines.by_ref().any(|line| is_marker(line, "ANCHOR:")) {
+        return Err(format!("no `ANCHOR: {anchor}` in the file"));
+    }
+    let mut region = Vec::new();
+    for line in lines {
+        if is_marker(line, "ANCHOR_END:") {
+            return Ok(region);
+        }
+        if !line.contains("ANCHOR:") && !line.contains("ANCHOR_END:") {
+            region.push(line);
+        }
+    }
+    Err(format!("`ANCHOR: {anchor}` has no `ANCHOR_END: {anchor}`"))
+}
+
+/// Fenced ```rust blocks whose lines are not all includes: code pasted by hand drifts.
+fn pasted_rust_blocks(text: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut in_rust_block = false;
+    let mut in_other_block = false;
+    for (number, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") {
+            if in_rust_block || in_other_block {
+                in_rust_block = false;
+                in_other_block = false;
+            } else if trimmed.trim_start_matches('`').starts_with("rust") {
+                in_rust_block = true;
+            } else {
+                in_other_block = true;
+            }
+            continue;
+        }
+        if in_rust_block
+            && !trimmed.is_empty()
+            && !trimmed.starts_with("{{#include")
+            && !trimmed.starts_with("{{#rustdoc_include")
+        {
+            problems.push(format!(
+                "line {}: Rust code pasted into the page; include it from the sources with an anchor",
+                number + 1
+            ));
+        }
+    }
+    problems
+}
+
+/// Link and image targets, `[text](target)`, outside code blocks and code spans.
+pub fn links(text: &str) -> Vec<String> {
+    let mut targets = Vec::new();
+    let mut in_block = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            in_block = !in_block;
+            continue;
+        }
+        if in_block {
+            continue;
+        }
+        let without_code_spans: String = line
+            .split('`')
+            .enumerate()
+            .filter(|(i, _)| i % 2 == 0)
+            .map(|(_, part)| part)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut rest = without_code_spans.as_str();
+        while let Some(start) = rest.find("](") {
+            let after = &rest[start + 2..];
+            let Some(end) = after.find(')') else { break };
+            let target = after[..end].split_whitespace().next().unwrap_or_default();
+            targets.push(target.to_string());
+            rest = &after[end + 1..];
+        }
+    }
+    targets
+}
+
+fn check_link(target: &str, dir: &Path) -> Result<(), String> {
+    let external = ["http://", "https://", "mailto:"];
+    if target.is_empty()
+        || target.starts_with('#')
+        || external.iter().any(|p| target.starts_with(p))
+    {
+        return Ok(());
+    }
+    let path = target.split('#').next().unwrap_or_default();
+    if dir.join(path).exists() {
+        Ok(())
+    } else {
+        Err(format!("broken link: {target}"))
+    }
+}
+
+fn markdown_files(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let Ok(entries) = fs::read_dir(dir) else {
+        return found;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(markdown_files(&path));
+        } else if path.extension().is_some_and(|e| e == "md") {
+            found.push(path);
+        }
+    }
+    found.sort();
+    found
+}
