@@ -85,16 +85,31 @@ pub fn run(binary: &str, chapter: u8) {
     let output = site.server.output();
     drop(site);
 
-    // The next chapter's checks run on a fresh server: they may leave this one stuck.
-    if !next.is_empty() {
-        let site = start_site(binary, chapter);
-        for check in &next {
-            if (check.run)(&site).is_ok() {
-                failures.push(format!(
-                    "✗ `{}` (introduced in chapter {:02}) already passes in chapter {chapter:02}: it checks nothing new",
-                    check.name, check.chapter
-                ));
-            }
+    // The next chapter's checks must fail here. Each runs on a fresh server of its own,
+    // all at once: a check that fails by waiting out a deadline (a sequential server stuck
+    // on a silent client) then costs that deadline once, not once per check.
+    let verdicts: Vec<(Check, bool)> = std::thread::scope(|scope| {
+        let running: Vec<_> = next
+            .into_iter()
+            .map(|check| {
+                scope.spawn(move || {
+                    let site = start_site(binary, chapter);
+                    let passed = (check.run)(&site).is_ok();
+                    (check, passed)
+                })
+            })
+            .collect();
+        running
+            .into_iter()
+            .map(|handle| handle.join().expect("a contract check thread panicked"))
+            .collect()
+    });
+    for (check, passed) in verdicts {
+        if passed {
+            failures.push(format!(
+                "✗ `{}` (introduced in chapter {:02}) already passes in chapter {chapter:02}: it checks nothing new",
+                check.name, check.chapter
+            ));
         }
     }
 
