@@ -36,3 +36,28 @@ pub fn workspace_root() -> std::path::PathBuf {
         .canonicalize()
         .expect("support/testkit lives two folders below the workspace root")
 }
+
+/// How many connections wait in the accept queue of the listener on `addr` (Linux:
+/// read from `/proc/net/tcp`, where a listening socket's `rx_queue` is that count).
+/// `Some(0)` means the server has accepted every connection made so far, which lets a
+/// test know a sequential server is busy with a request without sleeping.
+/// `None` when the listener is not found (or not on Linux).
+pub fn accept_queue_len(addr: std::net::SocketAddr) -> Option<usize> {
+    let table = if addr.is_ipv4() {
+        "/proc/net/tcp"
+    } else {
+        "/proc/net/tcp6"
+    };
+    let text = std::fs::read_to_string(table).ok()?;
+    let port = format!(":{:04X}", addr.port());
+    text.lines().skip(1).find_map(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        // fields: sl, local_address, rem_address, st (0A = LISTEN), tx_queue:rx_queue, …
+        if fields.len() > 4 && fields[1].ends_with(&port) && fields[3] == "0A" {
+            let rx = fields[4].split(':').nth(1)?;
+            usize::from_str_radix(rx, 16).ok()
+        } else {
+            None
+        }
+    })
+}

@@ -171,13 +171,16 @@ fn drain_lines(
 ) {
     thread::spawn(move || {
         let mut reader = BufReader::new(pipe);
-        let mut line = String::new();
+        let mut raw_line = Vec::new();
         loop {
-            line.clear();
-            match reader.read_line(&mut line) {
+            raw_line.clear();
+            // Bytes, not `read_line`: a server may print bytes that are not UTF-8 (chapter
+            // 01 prints what the client sent), and that must not stop the draining.
+            match reader.read_until(b'\n', &mut raw_line) {
                 Ok(0) | Err(_) => break,
                 Ok(_) => {}
             }
+            let line = String::from_utf8_lossy(&raw_line);
             lock(&sink).push_str(&line);
             if let Some(addr) = ready.as_ref().and_then(|_| ready_address(&line)) {
                 let sender = ready.take().expect("checked by and_then above");
