@@ -1,0 +1,33 @@
+//! The command line: `--help` lists the flags with their defaults, a bad flag exits 2.
+
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_chapter01");
+
+#[test]
+fn help_lists_every_flag_with_its_default() {
+    let output = Command::new(BIN)
+        .arg("--help")
+        .output()
+        .expect("run --help");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    for expected in [
+        "--addr",
+        "127.0.0.1:8080",
+        "--save",
+        "request.txt",
+        "--read-timeout",
+    ] {
+        assert!(text.contains(expected), "--help lacks {expected}:\n{text}");
+    }
+}
+
+#[test]
+fn an_unknown_flag_or_a_bad_value_exits_2() {
+    for args in [&["--no-such-flag"][..], &["--addr", "not-an-address"]] {
+        let output = Command::new(BIN).args(args).output().expect("run");
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {output:?}");
+        assert!(!output.stderr.is_empty(), "{args:?} printed no error");
+    }
+}
