@@ -1,0 +1,54 @@
+# Shared by compare.sh and table.sh: build, start a server on a free port, read its CPU.
+# Source it; it sets ROOT, TARGET_DIR and LOADGEN.
+
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+LOADGEN="$TARGET_DIR/release/chapter12"
+
+# build PACKAGE [cargo flags...]: a release build, quietly.
+build() {
+    (cd "$ROOT" && cargo build --quiet --release -p "$@")
+}
+
+# start_server BINARY [flags...]: starts it on 127.0.0.1:0 and waits (at most 20 s) for
+# its ready line. Sets SERVER_PID and SERVER_URL (http://127.0.0.1:PORT).
+start_server() {
+    SERVER_LOG="$(mktemp)"
+    "$@" --addr 127.0.0.1:0 >"$SERVER_LOG" 2>/dev/null &
+    SERVER_PID=$!
+    SERVER_URL=""
+    for _ in $(seq 200); do
+        SERVER_URL="$(grep -o -m1 'http://[0-9.]*:[0-9]*' "$SERVER_LOG" || true)"
+        [ -n "$SERVER_URL" ] && break
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    if [ -z "$SERVER_URL" ]; then
+        echo "no ready line from $*" >&2
+        stop_server
+        exit 1
+    fi
+}
+
+stop_server() {
+    if [ -n "${SERVER_PID:-}" ]; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+        SERVER_PID=""
+    fi
+    rm -f "${SERVER_LOG:-}"
+}
+trap stop_server EXIT
+
+# cpu_ticks PID: user + system clock ticks (fields 14 and 15 of /proc/PID/stat, counted
+# after the last ')' because the program name may contain spaces).
+cpu_ticks() {
+    sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
+}
+
+# micros_per_request TICKS_BEFORE TICKS_AFTER REQUESTS
+micros_per_request() {
+    awk -v b="$1" -v a="$2" -v n="$3" -v hz="$(getconf CLK_TCK)" \
+        'BEGIN { printf "%.1f", (a - b) / hz * 1e6 / n }'
+}
