@@ -1,0 +1,38 @@
+//! Reference solution for ch05-content-length-body.
+
+use crate::Framing;
+
+/// What the bytes received so far amount to.
+pub fn frame(buffer: &[u8]) -> Framing {
+    let Some(blank_line) = buffer.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return Framing::Incomplete;
+    };
+    let head_len = blank_line + 4;
+    let head = String::from_utf8_lossy(&buffer[..head_len]);
+
+    let mut body_len = 0;
+    // The first line is the request line; headers follow, one per line.
+    for line in head.split("\r\n").skip(1) {
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
+        if !name.eq_ignore_ascii_case("content-length") {
+            continue;
+        }
+        let value = value.trim();
+        // Digits only: `"+5".parse::<usize>()` would say 5.
+        if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+            return Framing::Invalid;
+        }
+        match value.parse() {
+            Ok(length) => body_len = length,
+            Err(_) => return Framing::Invalid,
+        }
+    }
+
+    match head_len.checked_add(body_len) {
+        Some(end) if buffer.len() >= end => Framing::Complete { head_len, body_len },
+        Some(_) => Framing::Incomplete,
+        None => Framing::Invalid,
+    }
+}

@@ -1,0 +1,6 @@
+//! `cargo run -p ch06-http-date` judges your `src/starter.rs`.
+#![forbid(unsafe_code)]
+
+fn main() {
+    std::process::exit(exercise_harness::learner_main(&ch06_http_date::exercise()));
+}

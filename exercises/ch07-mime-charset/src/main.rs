@@ -1,0 +1,8 @@
+//! `cargo run -p ch07-mime-charset` judges your `src/starter.rs`.
+#![forbid(unsafe_code)]
+
+fn main() {
+    std::process::exit(exercise_harness::learner_main(
+        &ch07_mime_charset::exercise(),
+    ));
+}
