@@ -1,0 +1,65 @@
+//! Binding, and the ready line tests and scripts wait for.
+
+use std::io::Write;
+use std::net::{SocketAddr, TcpListener};
+
+use crate::shutdown::Shutdown;
+
+// ANCHOR: announce
+/// Prints `Listening on http://ADDR` on stdout and flushes at once: when stdout is a
+/// pipe (a test, a script) Rust buffers it, and a ready line stuck in a buffer is a
+/// server that looks dead.
+pub fn announce(addr: SocketAddr) {
+    let mut stdout = std::io::stdout().lock();
+    // If stdout is gone there is no one to tell; the server still works.
+    let _ = writeln!(stdout, "Listening on http://{addr}");
+    let _ = stdout.flush();
+}
+// ANCHOR_END: announce
+
+/// Binds `addr`, or prints one line saying why not and exits with status 1.
+pub fn bind_or_exit(addr: SocketAddr) -> TcpListener {
+    match TcpListener::bind(addr) {
+        Ok(listener) => listener,
+        Err(e) => {
+            eprintln!("error: cannot listen on {addr}: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+/// Binds `addr`, prints the ready line with the port actually bound, and returns
+/// the listener. Exits with status 1 when either step fails.
+pub fn listen(addr: SocketAddr) -> TcpListener {
+    let listener = bind_or_exit(addr);
+    match listener.local_addr() {
+        Ok(bound) => announce(bound),
+        Err(e) => {
+            eprintln!("error: cannot read the bound address: {e}");
+            std::process::exit(1);
+        }
+    }
+    listener
+}
+
+// ANCHOR: listen_with_shutdown
+/// Binds `addr`, catches SIGINT and SIGTERM, then prints the ready line, in that
+/// order: a script may send SIGTERM the moment it reads the ready line, and the
+/// signal must find our handler, not the default one that kills the process.
+/// Exits with status 1 when a step fails.
+pub fn listen_with_shutdown(addr: SocketAddr) -> (TcpListener, Shutdown) {
+    let listener = bind_or_exit(addr);
+    let shutdown = Shutdown::install(&listener).unwrap_or_else(|e| {
+        eprintln!("error: cannot catch SIGINT/SIGTERM: {e}");
+        std::process::exit(1);
+    });
+    match listener.local_addr() {
+        Ok(bound) => announce(bound),
+        Err(e) => {
+            eprintln!("error: cannot read the bound address: {e}");
+            std::process::exit(1);
+        }
+    }
+    (listener, shutdown)
+}
+// ANCHOR_END: listen_with_shutdown

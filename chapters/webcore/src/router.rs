@@ -1,0 +1,267 @@
+//! The route table: which code answers which method and path.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::files;
+use crate::pages;
+use crate::request::Request;
+use crate::response::{Response, Status};
+use crate::slow;
+
+// ANCHOR: plan_enum
+/// What answering a request takes. Most routes answer at once; slow routes *describe*
+/// their slow part, so a blocking server can block on it while an event loop sets a
+/// timer or hands the work to another thread instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Plan {
+    /// Here is the answer.
+    Respond(Response),
+    /// Wait this long (a slow database query), then answer with `slow::sleep_done`.
+    Sleep(Duration),
+    /// Keep a CPU busy this long, then answer: `slow::burn_cpu` does both.
+    Compute(Duration),
+}
+// ANCHOR_END: plan_enum
+
+/// A route's code. `Send + Sync` so one router serves many threads (chapters 13, 14).
+type Handler = Arc<dyn Fn(&Request) -> Plan + Send + Sync>;
+
+// ANCHOR: route_table
+/// One line of the table.
+#[derive(Clone)]
+struct Route {
+    methods: Vec<&'static str>,
+    path: &'static str,
+    handler: Handler,
+}
+
+/// Routes, looked up by exact path, and what to do when none matches.
+#[derive(Clone, Default)]
+pub struct Router {
+    routes: Vec<Route>,
+    /// Serve files from here when no route matches; without it, 404.
+    static_root: Option<PathBuf>,
+}
+// ANCHOR_END: route_table
+
+impl std::fmt::Debug for Router {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let routes: Vec<_> = self.routes.iter().map(|r| (&r.methods, r.path)).collect();
+        f.debug_struct("Router")
+            .field("routes", &routes)
+            .field("static_root", &self.static_root)
+            .finish()
+    }
+}
+
+impl Router {
+    /// An empty table: every request gets 404.
+    pub fn new() -> Router {
+        Router::default()
+    }
+
+    // ANCHOR: site
+    /// The contract's site: the dynamic pages of chapter 08, and static files from
+    /// `root` for every other path.
+    pub fn site(root: impl Into<PathBuf>) -> Router {
+        Router::new()
+            .route(&["GET"], "/now", |_| pages::now())
+            .route(&["GET"], "/headers", pages::headers)
+            .route(&["GET", "POST"], "/parameters", pages::parameters)
+            .static_files(root)
+    }
+
+    /// Adds chapter 11's slow routes: `/sleep?ms=N` and `/cpu?ms=N`.
+    pub fn with_slow_routes(self) -> Router {
+        self.plan_route(&["GET"], "/sleep", slow::sleep_plan)
+            .plan_route(&["GET"], "/cpu", slow::cpu_plan)
+    }
+    // ANCHOR_END: site
+
+    /// Adds a route answered at once by `handler`. `GET` routes answer `HEAD` too.
+    pub fn route(
+        self,
+        methods: &[&'static str],
+        path: &'static str,
+        handler: impl Fn(&Request) -> Response + Send + Sync + 'static,
+    ) -> Router {
+        self.plan_route(methods, path, move |request| {
+            Plan::Respond(handler(request))
+        })
+    }
+
+    /// Adds a route whose handler returns a [`Plan`] (for slow work).
+    pub fn plan_route(
+        mut self,
+        methods: &[&'static str],
+        path: &'static str,
+        handler: impl Fn(&Request) -> Plan + Send + Sync + 'static,
+    ) -> Router {
+        self.routes.push(Route {
+            methods: methods.to_vec(),
+            path,
+            handler: Arc::new(handler),
+        });
+        self
+    }
+
+    /// Serves files under `root` for GET and HEAD requests no route matches.
+    pub fn static_files(mut self, root: impl Into<PathBuf>) -> Router {
+        self.static_root = Some(root.into());
+        self
+    }
+
+    // ANCHOR: plan
+    /// Decides how to answer `request`, without doing any slow work.
+    pub fn plan(&self, request: &Request) -> Plan {
+        let matching: Vec<&Route> = self
+            .routes
+            .iter()
+            .filter(|route| route.path == request.path)
+            .collect();
+        if let Some(route) = matching
+            .iter()
+            .find(|route| allows(&route.methods, &request.method))
+        {
+            return (route.handler)(request);
+        }
+        if !matching.is_empty() {
+            // The path exists, the method does not: say which methods would work.
+            let methods = matching
+                .iter()
+                .flat_map(|route| route.methods.iter().copied());
+            return Plan::Respond(method_not_allowed(methods));
+        }
+        match &self.static_root {
+            Some(root) if allows(&["GET"], &request.method) => {
+                Plan::Respond(files::serve_file(root, request))
+            }
+            Some(_) => Plan::Respond(method_not_allowed(["GET"].into_iter())),
+            None => Plan::Respond(Response::text(Status::NOT_FOUND, "no such route\n")),
+        }
+    }
+    // ANCHOR_END: plan
+
+    // ANCHOR: handle
+    /// Answers `request`, blocking the calling thread for any slow work. Blocking
+    /// servers call this; event loops call [`Router::plan`] instead.
+    pub fn handle(&self, request: &Request) -> Response {
+        match self.plan(request) {
+            Plan::Respond(response) => response,
+            Plan::Sleep(duration) => {
+                std::thread::sleep(duration);
+                slow::sleep_done(duration)
+            }
+            Plan::Compute(duration) => slow::burn_cpu(duration),
+        }
+    }
+    // ANCHOR_END: handle
+}
+
+/// Whether `method` is in `methods`, counting HEAD as allowed wherever GET is.
+fn allows(methods: &[&str], method: &str) -> bool {
+    methods.contains(&method) || (method == "HEAD" && methods.contains(&"GET"))
+}
+
+/// 405, with `Allow` listing every method the path takes (and HEAD where GET is).
+fn method_not_allowed<'a>(methods: impl Iterator<Item = &'a str>) -> Response {
+    let mut allowed: Vec<&str> = Vec::new();
+    for method in methods {
+        if !allowed.contains(&method) {
+            allowed.push(method);
+        }
+        if method == "GET" && !allowed.contains(&"HEAD") {
+            allowed.push("HEAD");
+        }
+    }
+    let allow = allowed.join(", ");
+    Response::text(
+        Status::METHOD_NOT_ALLOWED,
+        &format!("this path only answers {allow}\n"),
+    )
+    .header("Allow", &allow)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{Parsed, parse_request};
+
+    fn request(raw: &str) -> Request {
+        match parse_request(raw.as_bytes(), &Default::default()) {
+            Ok(Parsed::Complete { request, .. }) => request,
+            other => panic!("{raw:?} gave {other:?}"),
+        }
+    }
+
+    fn static_root() -> PathBuf {
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../static"))
+    }
+
+    #[test]
+    fn routes_by_method_and_path() {
+        let router = Router::site(static_root());
+        let now = router.handle(&request("GET /now HTTP/1.1\r\n\r\n"));
+        assert_eq!(now.status, Status::OK);
+        let head = router.handle(&request("HEAD /now HTTP/1.1\r\n\r\n"));
+        assert_eq!(head.status, Status::OK);
+        let index = router.handle(&request("GET / HTTP/1.1\r\n\r\n"));
+        assert_eq!(index.status, Status::OK);
+        assert_eq!(
+            index.header_value("Content-Type"),
+            Some("text/html; charset=utf-8")
+        );
+        let missing = router.handle(&request("GET /no/such/page HTTP/1.1\r\n\r\n"));
+        assert_eq!(missing.status, Status::NOT_FOUND);
+    }
+
+    #[test]
+    fn a_known_path_with_the_wrong_method_is_405_with_allow() {
+        let router = Router::site(static_root());
+        let response = router.handle(&request("DELETE /parameters HTTP/1.1\r\n\r\n"));
+        assert_eq!(response.status, Status::METHOD_NOT_ALLOWED);
+        assert_eq!(response.header_value("Allow"), Some("GET, HEAD, POST"));
+        let response = router.handle(&request("POST /now HTTP/1.1\r\n\r\n"));
+        assert_eq!(response.header_value("Allow"), Some("GET, HEAD"));
+        let response = router.handle(&request("PUT /index.html HTTP/1.1\r\n\r\n"));
+        assert_eq!(response.status, Status::METHOD_NOT_ALLOWED);
+        assert_eq!(response.header_value("Allow"), Some("GET, HEAD"));
+    }
+
+    #[test]
+    fn slow_routes_are_planned_not_run() {
+        let router = Router::site(static_root()).with_slow_routes();
+        assert_eq!(
+            router.plan(&request("GET /sleep?ms=250 HTTP/1.1\r\n\r\n")),
+            Plan::Sleep(Duration::from_millis(250))
+        );
+        assert_eq!(
+            router.plan(&request("GET /cpu?ms=20 HTTP/1.1\r\n\r\n")),
+            Plan::Compute(Duration::from_millis(20))
+        );
+        let site = Router::site(static_root());
+        let response = site.handle(&request("GET /sleep?ms=250 HTTP/1.1\r\n\r\n"));
+        assert_eq!(
+            response.status,
+            Status::NOT_FOUND,
+            "not part of the plain site"
+        );
+    }
+
+    #[test]
+    fn custom_routes_and_no_fallback() {
+        let router = Router::new().route(&["POST"], "/echo", |request| {
+            Response::new(Status::OK).body("application/octet-stream", request.body.clone())
+        });
+        let response = router.handle(&request(
+            "POST /echo HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi",
+        ));
+        assert_eq!(response.body, b"hi");
+        let response = router.handle(&request("GET /echo HTTP/1.1\r\n\r\n"));
+        assert_eq!(response.header_value("Allow"), Some("POST"));
+        let response = router.handle(&request("GET /other HTTP/1.1\r\n\r\n"));
+        assert_eq!(response.status, Status::NOT_FOUND);
+    }
+}

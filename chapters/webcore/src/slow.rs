@@ -1,0 +1,119 @@
+//! Chapter 11's slow routes: one that waits (like a slow database query) and one that
+//! computes. They make the cost of serving one request at a time visible.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use crate::request::Request;
+use crate::response::{Response, Status};
+use crate::router::Plan;
+
+/// The longest `/sleep` waits: long enough to see, short enough not to hang a test.
+pub const MAX_SLEEP: Duration = Duration::from_millis(10_000);
+/// The longest `/cpu` burns: a whole second of a core is already a lot.
+pub const MAX_CPU: Duration = Duration::from_millis(1_000);
+
+// ANCHOR: parse_ms
+/// Reads `ms=N` from a query string. A missing or non-numeric `ms`, or one over `max`,
+/// is the client's mistake, answered with 400: a server that quietly waited less than
+/// asked would make a benchmark lie.
+pub fn parse_ms(query: Option<&str>, max: Duration) -> Result<Duration, String> {
+    let value = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(name, _)| name == "ms")
+        .map(|(_, value)| value.into_owned())
+        .ok_or("missing ms: try ?ms=500")?;
+    let ms: u64 = value
+        .parse()
+        .map_err(|_| format!("ms must be a whole number of milliseconds, not {value:?}"))?;
+    let duration = Duration::from_millis(ms);
+    if duration > max {
+        return Err(format!("ms must be at most {}", max.as_millis()));
+    }
+    Ok(duration)
+}
+// ANCHOR_END: parse_ms
+
+fn bad_ms(why: String) -> Plan {
+    Plan::Respond(Response::text(Status::BAD_REQUEST, &format!("{why}\n")))
+}
+
+/// `GET /sleep?ms=N`: wait N ms (at most [`MAX_SLEEP`]), then answer.
+pub fn sleep_plan(request: &Request) -> Plan {
+    match parse_ms(request.query.as_deref(), MAX_SLEEP) {
+        Ok(duration) => Plan::Sleep(duration),
+        Err(why) => bad_ms(why),
+    }
+}
+
+/// `GET /cpu?ms=N`: keep a core busy N ms (at most [`MAX_CPU`]), then answer.
+pub fn cpu_plan(request: &Request) -> Plan {
+    match parse_ms(request.query.as_deref(), MAX_CPU) {
+        Ok(duration) => Plan::Compute(duration),
+        Err(why) => bad_ms(why),
+    }
+}
+
+/// The answer once a sleep is over.
+pub fn sleep_done(duration: Duration) -> Response {
+    Response::text(Status::OK, &format!("slept {} ms\n", duration.as_millis()))
+}
+
+// ANCHOR: burn_cpu
+/// Does pointless arithmetic until `duration` has passed, then answers. This thread
+/// is busy all along: no other request runs on it meanwhile.
+pub fn burn_cpu(duration: Duration) -> Response {
+    let start = Instant::now();
+    let mut x: u64 = 1;
+    let mut rounds: u64 = 0;
+    while start.elapsed() < duration {
+        // A thousand multiply-adds between clock reads; black_box stops the compiler
+        // from noticing the result is never used and deleting the loop.
+        for _ in 0..1000 {
+            x = black_box(x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1));
+        }
+        rounds += 1;
+    }
+    Response::text(
+        Status::OK,
+        &format!(
+            "burned {} ms of CPU ({rounds} thousand rounds, checksum {})\n",
+            duration.as_millis(),
+            x % 1000
+        ),
+    )
+}
+// ANCHOR_END: burn_cpu
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ms_is_parsed_and_bounded() {
+        let max = Duration::from_millis(1000);
+        assert_eq!(
+            parse_ms(Some("ms=250"), max),
+            Ok(Duration::from_millis(250))
+        );
+        assert_eq!(parse_ms(Some("x=1&ms=0"), max), Ok(Duration::ZERO));
+        assert_eq!(parse_ms(Some("ms=1000"), max), Ok(max));
+        for bad in [
+            None,
+            Some(""),
+            Some("ms="),
+            Some("ms=-5"),
+            Some("ms=1.5"),
+            Some("ms=abc"),
+        ] {
+            assert!(parse_ms(bad, max).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn burn_cpu_takes_about_as_long_as_asked() {
+        let start = Instant::now();
+        let response = burn_cpu(Duration::from_millis(30));
+        assert!(start.elapsed() >= Duration::from_millis(30));
+        assert_eq!(response.status, Status::OK);
+    }
+}

@@ -1,0 +1,6 @@
+//! `cargo run -p ch11-timeline` judges your `src/starter.rs`.
+#![forbid(unsafe_code)]
+
+fn main() {
+    std::process::exit(exercise_harness::learner_main(&ch11_timeline::exercise()));
+}
