@@ -64,6 +64,8 @@ pub fn run(binary: &str, chapter: u8) {
         .filter(|c| c.chapter <= next_server_chapter(chapter))
         .partition(|c| c.chapter <= chapter);
 
+    failures.extend(command_line(binary, chapter));
+
     let site = start_site(binary, chapter);
     for check in &due {
         if let Err(why) = (check.run)(&site) {
@@ -123,6 +125,67 @@ pub fn run(binary: &str, chapter: u8) {
 
 fn chapter_name(chapter: u8) -> String {
     format!("chapter{chapter:02}")
+}
+
+/// The command-line promises (CONTRACT.md, "Starting and stopping"): `--help` lists
+/// every flag with its default, a bad flag or value exits 2 with a message, and an
+/// address that cannot be bound exits 1 with one line saying why.
+fn command_line(binary: &str, chapter: u8) -> Vec<String> {
+    use std::process::Command;
+    let mut failures = Vec::new();
+    let run = |args: &[&str]| Command::new(binary).args(args).output();
+
+    let mut flags = vec!["--addr", "127.0.0.1:8080"];
+    if chapter >= 7 {
+        flags.extend(["--root", "static"]);
+    }
+    if chapter >= 10 {
+        flags.push("--idle-timeout");
+    }
+    match run(&["--help"]) {
+        Ok(out) => {
+            let text = String::from_utf8_lossy(&out.stdout);
+            if out.status.code() != Some(0) {
+                failures.push(format!("✗ `--help` exited {:?}", out.status.code()));
+            }
+            for flag in &flags {
+                if !text.contains(flag) {
+                    failures.push(format!("✗ `--help` does not mention {flag}:\n{text}"));
+                }
+            }
+        }
+        Err(e) => failures.push(format!("✗ could not run {binary} --help: {e}")),
+    }
+    for args in [&["--no-such-flag"][..], &["--addr", "not-an-address"]] {
+        match run(args) {
+            Ok(out) if out.status.code() == Some(2) && !out.stderr.is_empty() => {}
+            Ok(out) => failures.push(format!(
+                "✗ `{}` should exit 2 with a message, got {:?} and {:?}",
+                args.join(" "),
+                out.status.code(),
+                String::from_utf8_lossy(&out.stderr)
+            )),
+            Err(e) => failures.push(format!("✗ could not run {binary}: {e}")),
+        }
+    }
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a port to occupy");
+    let addr = taken
+        .local_addr()
+        .expect("a bound listener has an address")
+        .to_string();
+    match run(&["--addr", &addr]) {
+        Ok(out) => {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            if out.status.code() != Some(1) || !stderr.contains("cannot listen on") {
+                failures.push(format!(
+                    "✗ an address in use should exit 1 saying `cannot listen on`, got {:?} and {stderr:?}",
+                    out.status.code()
+                ));
+            }
+        }
+        Err(e) => failures.push(format!("✗ could not run {binary}: {e}")),
+    }
+    failures
 }
 
 /// Builds the scratch site and starts the chapter on it with the flags it knows.
