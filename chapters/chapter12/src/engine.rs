@@ -380,9 +380,12 @@ impl Worker<'_> {
                     let bytes = &self.request_bytes(&connection.request)[written..];
                     match connection.stream.write(bytes) {
                         Ok(n) if n == bytes.len() => {
+                            // Go straight on to reading. A server may answer before it
+                            // has read our request (a 503 at accept, say); that readable
+                            // edge may already have fired while we were writing, and an
+                            // edge is not reported twice. One read that says `WouldBlock`
+                            // is cheap insurance against waiting for an edge that is gone.
                             connection.phase = Phase::Reading;
-                            // The answer cannot be there yet: wait for the readable edge.
-                            return Step::Wait;
                         }
                         Ok(n) => {
                             connection.phase = Phase::Writing {
