@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# The numbers on chapter 17's page, in one run (release builds, the chapter-12 load
+# generator and hold-connections):
+#
+#   chapters/chapter17/bench/run.sh
+#
+# 1. Plain and mixed load at -c 100 (mixed: 10% /sleep?ms=200): chapter 17 beside
+#    chapters 13, 14, 15 and 16 (those that exist), same machine, one run.
+# 2. 10,000 idle connections held open: the server's threads and memory, and whether
+#    other clients are still served meanwhile.
+# 3. A burst of 10,000 clients at once (-n 20000 -c 10000) against chapter 17.
+# 4. /cpu on the blocking pool: one worker thread, /cpu?ms=1000 in flight, time a GET /.
+# 5. The seed's echo protocol: echo-lines-load against echo-lines.
+# 6. Code size: lines of each event-loop chapter's own code.
+# Prints markdown tables.
+source "$(dirname "${BASH_SOURCE[0]}")/../../chapter12/bench/lib.sh"
+
+N="${N:-10000}"
+MIXED_N="${MIXED_N:-500}"
+HOLD="$TARGET_DIR/release/hold-connections"
+# Every held connection is a file descriptor, in the client and in the server.
+ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+SERVERS=()
+for package in chapter13 chapter14 chapter15 chapter16 chapter17; do
+    [ -d "$ROOT/chapters/$package" ] && SERVERS+=("$package")
+done
+build chapter12 --bins
+for package in "${SERVERS[@]}"; do build "$package" --bins; done
+bin() { echo "$TARGET_DIR/release/$1"; }
+field() { jq -r "$2" <<<"$1"; }
+codes() { jq -r '.status_codes | to_entries | map("\(.key)×\(.value)") | join(" ")' <<<"$1"; }
+errors() { jq -r '.errors | to_entries | map("\(.key)×\(.value)") | join(" ")' <<<"$1"; }
+overflows() { awk '/^TcpExt:/ { if (!h) { split($0, k); h = 1 } else { for (i = 2; i <= NF; i++) if (k[i] == "ListenOverflows") print $i } }' /proc/net/netstat; }
+
+echo "Measured $(date -u "+%Y-%m-%d %H:%M UTC") with chapters/chapter17/bench/run.sh on $(nproc) cores shared by client and server; ulimit -n $(ulimit -n); net.core.somaxconn $(cat /proc/sys/net/core/somaxconn)."
+echo
+echo "### Plain and mixed load"
+echo
+echo "| server | requests/s (-n $N -c 100) | p50 ms | p99 ms | mixed: fast p50 ms | fast p99 ms | slow p50 ms | requests/s |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+for server in "${SERVERS[@]}"; do
+    start_server "$(bin "$server")"
+    plain=$("$LOADGEN" --quiet --json -n "$N" -c 100 "$SERVER_URL/")
+    stop_server
+    start_server "$(bin "$server")"
+    mixed=$("$LOADGEN" --quiet --json -n "$MIXED_N" -c 100 --slow-url '/sleep?ms=200' \
+        --slow-share 0.1 "$SERVER_URL/")
+    stop_server
+    echo "| $server | $(field "$plain" '.requests_per_second | floor') | $(field "$plain" '.latency_ms.p50') | $(field "$plain" '.latency_ms.p99') | $(field "$mixed" '.fast_latency_ms.p50') | $(field "$mixed" '.fast_latency_ms.p99') | $(field "$mixed" '.slow_latency_ms.p50') | $(field "$mixed" '.requests_per_second | floor') |"
+done
+
+echo
+echo "### 10,000 idle connections held open"
+echo
+echo "| server | opened | server threads | server VmRSS | meanwhile: -n 2000 -c 50 answered 200 | statuses | p99 ms |"
+echo "|---|---:|---:|---:|---:|---|---:|"
+# Chapter 17 twice: with its default cap (10,000: the held clients take every place)
+# and with room to spare.
+HELD_RUNS=()
+for server in "${SERVERS[@]}"; do HELD_RUNS+=("$server"); done
+HELD_RUNS+=("chapter17 --max-connections 12000")
+for run in "${HELD_RUNS[@]}"; do
+    read -r server flags <<<"$run"
+    # shellcheck disable=SC2086 # flags is a list of words
+    start_server "$(bin "$server")" --idle-timeout 60 $flags
+    held="$(mktemp)"
+    "$HOLD" --count 10000 --hold 20 --server-pid "$SERVER_PID" "$SERVER_URL" >"$held" &
+    hold_pid=$!
+    for _ in $(seq 600); do grep -q '^server .* holding' "$held" && break; sleep 0.1; done
+    out=$("$LOADGEN" --quiet --json --timeout 10 -n 2000 -c 50 "$SERVER_URL/")
+    kill "$hold_pid" 2>/dev/null || true
+    wait "$hold_pid" 2>/dev/null || true
+    opened=$(sed -n 's/^opened \([0-9]*\) of.*/\1/p' "$held")
+    holding=$(sed -n 's/.*holding [0-9]*: Threads: \([0-9]*\), VmRSS: \(.*\)/\1 | \2/p' "$held")
+    ok=$(field "$out" '.status_codes["200"] // 0')
+    echo "| $run | $opened | $holding | $ok of 2000 | $(codes "$out") $(errors "$out") | $(field "$out" '.latency_ms.p99') |"
+    rm -f "$held"
+    stop_server
+done
+
+echo
+echo "### A burst of 10,000 clients at once"
+echo
+echo "| server | requests/s (-n 20000 -c 10000) | p50 ms | p99 ms | max ms | listen queue overflows | statuses |"
+echo "|---|---:|---:|---:|---:|---:|---|"
+start_server "$(bin chapter17)"
+before=$(overflows)
+out=$("$LOADGEN" --quiet --json -n 20000 -c 10000 "$SERVER_URL/")
+after=$(overflows)
+stop_server
+echo "| chapter17 | $(field "$out" '.requests_per_second | floor') | $(field "$out" '.latency_ms.p50') | $(field "$out" '.latency_ms.p99') | $(field "$out" '.latency_ms.max') | $((after - before)) | $(codes "$out") $(errors "$out") |"
+
+echo
+echo "### /cpu on the blocking pool, with one worker thread"
+echo
+echo '```console'
+start_server "$(bin chapter17)" --threads 1
+echo "\$ curl -s '$SERVER_URL/cpu?ms=1000' >/dev/null & sleep 0.1; time curl -s -o /dev/null $SERVER_URL/"
+curl -s "$SERVER_URL/cpu?ms=1000" >/dev/null &
+cpu_pid=$!
+sleep 0.1
+start=$(date +%s.%N)
+curl -s -o /dev/null "$SERVER_URL/"
+end=$(date +%s.%N)
+wait "$cpu_pid"
+awk -v s="$start" -v e="$end" 'BEGIN { printf "real\t%.3fs\n", e - s }'
+stop_server
+echo '```'
+
+echo
+echo "### The seed's echo protocol"
+echo
+echo '```console'
+echo_log="$(mktemp)"
+"$(bin echo-lines)" --addr 127.0.0.1:0 >"$echo_log" 2>/dev/null &
+echo_pid=$!
+for _ in $(seq 200); do grep -q 'tcp://' "$echo_log" && break; sleep 0.1; done
+echo_addr="$(grep -o -m1 'tcp://[0-9.]*:[0-9]*' "$echo_log" | sed 's|tcp://||')"
+echo "\$ echo-lines-load --rounds 3 $echo_addr"
+"$(bin echo-lines-load)" --rounds 3 "$echo_addr"
+kill "$echo_pid" 2>/dev/null || true
+wait "$echo_pid" 2>/dev/null || true
+rm -f "$echo_log"
+echo '```'
+
+echo
+echo "### Code size"
+echo
+echo "| chapter | files | lines | code lines (no blanks, no comments) |"
+echo "|---|---|---:|---:|"
+for server in chapter15 chapter16 chapter17; do
+    dir="$ROOT/chapters/$server/src"
+    [ -d "$dir" ] || continue
+    # The server itself: src/ without src/bin/ (chapter 17's echo example lives there).
+    files=$(find "$dir" -maxdepth 1 -name '*.rs' | sort)
+    lines=$(cat $files | wc -l)
+    # Per file: stop counting at a unit-test module, which is not the server.
+    code=0
+    for f in $files; do
+        c=$(sed '/^#\[cfg(test)\]/,$d' "$f" | grep -v -E '^\s*(//|$)' | wc -l)
+        code=$((code + c))
+    done
+    echo "| $server | $(for f in $files; do basename "$f"; done | paste -sd ' ') | $lines | $code |"
+done

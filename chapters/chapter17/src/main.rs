@@ -1,0 +1,93 @@
+//! Chapter 17: the server as tokio tasks. `main` only reads the flags, builds the
+//! runtime and hands over to [`chapter17::server::serve`].
+#![forbid(unsafe_code)]
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chapter17::server::{self, ServerOptions};
+use chapter17::{listen, shutdown};
+use clap::Parser;
+use webcore::Router;
+use webcore::cli::{ServerArgs, TimeoutArgs};
+use webcore::connection::ConnectionOptions;
+
+/// Serve the site with one tokio task per connection, until a signal.
+#[derive(Parser, Debug)]
+#[command(name = "chapter17", version)]
+struct Args {
+    #[command(flatten)]
+    server: ServerArgs,
+    #[command(flatten)]
+    timeouts: TimeoutArgs,
+    /// Worker threads of the tokio runtime [default: one per core]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    threads: Option<u16>,
+    /// Connections served at once; one more is answered 503 with Retry-After.
+    #[arg(long = "max-connections", value_name = "N", default_value_t = 10_000,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    max_connections: u32,
+    /// After SIGINT/SIGTERM, how many seconds the requests in flight get to finish
+    /// before the server exits anyway.
+    #[arg(long = "drain-timeout", value_name = "SECS", default_value_t = 15)]
+    drain_timeout_secs: u64,
+}
+
+// ANCHOR: main
+fn main() -> ExitCode {
+    let args = Args::parse();
+    // `#[tokio::main]` would do, but it cannot take `--threads` from the command line.
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    if let Some(threads) = args.threads {
+        builder.worker_threads(usize::from(threads));
+    }
+    let runtime = match builder.enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the tokio runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let code = runtime.block_on(run(args));
+    // A `/cpu` job still burning on the blocking pool would keep a plain drop waiting.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    code
+}
+
+async fn run(args: Args) -> ExitCode {
+    let listener = match listen::bind(args.server.addr) {
+        Ok(listener) => listener,
+        Err(e) => {
+            eprintln!("error: cannot listen on {}: {e}", args.server.addr);
+            return ExitCode::FAILURE;
+        }
+    };
+    // Signals first, then the ready line: see `shutdown::on_signals`.
+    let shutdown = match shutdown::on_signals() {
+        Ok(shutdown) => shutdown,
+        Err(e) => {
+            eprintln!("error: cannot catch SIGINT/SIGTERM: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match listener.local_addr() {
+        Ok(addr) => webcore::ready::announce(addr),
+        Err(e) => {
+            eprintln!("error: cannot read the bound address: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    let router = Arc::new(Router::site(&args.server.root).with_slow_routes());
+    let options = ConnectionOptions {
+        idle_timeout: args.timeouts.idle_timeout(),
+        ..ConnectionOptions::default()
+    };
+    let limits = ServerOptions {
+        max_connections: args.max_connections as usize,
+        drain_timeout: Duration::from_secs(args.drain_timeout_secs),
+    };
+    server::serve(listener, router, options, limits, shutdown).await;
+    ExitCode::SUCCESS
+}
+// ANCHOR_END: main

@@ -1,0 +1,244 @@
+//! The accept loop: a task per connection, a cap on how many, and a clean stop.
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Semaphore, watch};
+use tokio::task::{JoinError, JoinSet};
+use tokio::time::{Instant, timeout};
+use webcore::connection::ConnectionOptions;
+use webcore::{Response, Router, Status, log};
+
+use crate::connection;
+
+/// What the accept loop needs to know beyond a single connection.
+#[derive(Debug, Clone, Copy)]
+pub struct ServerOptions {
+    /// Connections served at once; one more gets 503.
+    pub max_connections: usize,
+    /// After a shutdown signal, how long the requests in flight get to finish.
+    pub drain_timeout: Duration,
+}
+
+// ANCHOR: accept_loop
+/// Accepts connections and serves each on its own task until `shutdown` turns true,
+/// then waits (at most `drain_timeout`) for the tasks still running.
+pub async fn serve(
+    listener: TcpListener,
+    router: Arc<Router>,
+    options: ConnectionOptions,
+    server: ServerOptions,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    // One permit per connection we are willing to serve at once.
+    let permits = Arc::new(Semaphore::new(server.max_connections));
+    // Every task we start, so the shutdown can wait for them.
+    let mut tasks = JoinSet::new();
+    // Each task gets its own receiver (ours is busy in the `select!` below).
+    let for_tasks = shutdown.clone();
+    loop {
+        tokio::select! {
+            () = crate::shutdown::requested(&mut shutdown) => break,
+            // Collect finished tasks as we go: a JoinSet keeps every result until it
+            // is taken, and a server that runs for a month would keep them all.
+            Some(done) = tasks.join_next(), if !tasks.is_empty() => reap(done),
+            accepted = listener.accept() => {
+                let (stream, peer) = match accepted {
+                    Ok(accepted) => accepted,
+                    Err(e) => {
+                        accept_failed(&e).await;
+                        continue;
+                    }
+                };
+                match Arc::clone(&permits).try_acquire_owned() {
+                    Ok(permit) => tasks.spawn(connection::serve(
+                        stream,
+                        peer,
+                        Arc::clone(&router),
+                        options,
+                        for_tasks.clone(),
+                        permit,
+                    )),
+                    Err(_full) => tasks.spawn(too_busy(stream, peer)),
+                };
+            }
+        }
+    }
+    // Stop accepting: from here on, new clients are refused by the kernel at once
+    // instead of waiting in a queue nobody reads.
+    drop(listener);
+    drain(tasks, server.drain_timeout).await;
+}
+// ANCHOR_END: accept_loop
+
+/// A finished task. tokio catches a panic inside a task, so a bug outside the
+/// handler (which `connection::answer` already turns into a 500) kills only that
+/// task: its client sees the connection close, and every other task lives on.
+fn reap(done: Result<(), JoinError>) {
+    if let Err(e) = done
+        && e.is_panic()
+    {
+        eprintln!("server: a connection task panicked; its client saw a close");
+    }
+}
+
+// ANCHOR: too_busy
+/// The answer when every permit is taken: 503 with `Retry-After`, then close.
+///
+/// We answer rather than make the client wait. A waiting client would sit in the
+/// kernel's accept queue, where none of our deadlines apply, and once that queue is
+/// full the kernel drops new handshakes with no word to anyone. A 503 costs us one
+/// accept, one read and one small write, and tells the client the truth: come back
+/// in a second.
+async fn too_busy(mut stream: TcpStream, peer: SocketAddr) {
+    let started = Instant::now();
+    // Let the request arrive first (for at most a second): an answer that lands
+    // before the client has even sent its request confuses some clients, and it is
+    // the request that the 503 answers. The first read usually holds the whole head.
+    let mut first = vec![0u8; 2048];
+    let _ = timeout(Duration::from_secs(1), stream.read(&mut first)).await;
+    let response = Response::text(
+        Status::SERVICE_UNAVAILABLE,
+        "too many connections; try again in a second\n",
+    )
+    .header("Retry-After", "1");
+    let bytes = response.to_bytes(false);
+    let sent = timeout(Duration::from_secs(1), stream.write_all(&bytes)).await;
+    log::request(
+        &peer.to_string(),
+        "-",
+        "-",
+        503,
+        response.body.len(),
+        started.elapsed(),
+    );
+    if let Ok(Ok(())) = sent {
+        // Part of the request may still be coming: read it away before we close, or
+        // the kernel may answer it with a reset that eats our 503.
+        connection::linger(&mut stream).await;
+    }
+}
+// ANCHOR_END: too_busy
+
+// ANCHOR: drain
+/// Waits for the tasks still running, at most `bound`; then cancels the rest.
+/// Tasks that were only waiting for a first byte have already closed (they watch the
+/// same shutdown signal), so what is left are requests in flight.
+async fn drain(mut tasks: JoinSet<()>, bound: Duration) {
+    if !tasks.is_empty() {
+        eprintln!(
+            "server: waiting for {} connection(s) to finish",
+            tasks.len()
+        );
+    }
+    let all_done = timeout(bound, async {
+        while let Some(done) = tasks.join_next().await {
+            reap(done);
+        }
+    })
+    .await;
+    if all_done.is_err() {
+        eprintln!(
+            "server: {} connection(s) still busy after {bound:?}: cancelling them",
+            tasks.len()
+        );
+        // Cancelling a task drops its future at its current `.await`: its socket
+        // closes, its timer is deregistered. Nothing else to clean up.
+        tasks.shutdown().await;
+    }
+}
+// ANCHOR_END: drain
+
+/// A failed `accept` is no reason to stop. Most failures concern only the client
+/// being accepted; `EMFILE` (out of file descriptors) would repeat at once and spin,
+/// so pause a little: each connection that ends gives a descriptor back.
+async fn accept_failed(error: &io::Error) {
+    eprintln!("server: accept failed: {error}");
+    if !matches!(
+        error.kind(),
+        io::ErrorKind::ConnectionAborted | io::ErrorKind::Interrupted
+    ) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Starts `serve` with `router` on a fresh port; returns its address and the
+    /// sender that stops it.
+    async fn start(router: Router, max_connections: usize) -> (SocketAddr, watch::Sender<bool>) {
+        let listener = crate::listen::bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = watch::channel(false);
+        let server = ServerOptions {
+            max_connections,
+            drain_timeout: Duration::from_secs(5),
+        };
+        let options = ConnectionOptions::default();
+        tokio::spawn(serve(listener, Arc::new(router), options, server, stopped));
+        (addr, stop)
+    }
+
+    async fn get(addr: SocketAddr, path: &str) -> String {
+        let mut stream = TcpStream::connect(addr).await.unwrap();
+        let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n");
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut response = String::new();
+        let read = stream.read_to_string(&mut response);
+        timeout(Duration::from_secs(10), read)
+            .await
+            .unwrap()
+            .unwrap();
+        response
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_gets_500_and_the_server_lives_on() {
+        let router = Router::new()
+            .route(&["GET"], "/", |_| Response::text(Status::OK, "fine\n"))
+            .route(&["GET"], "/panic", |_| panic!("a handler bug"));
+        let (addr, _stop) = start(router, 100).await;
+        let first = get(addr, "/panic").await;
+        assert!(first.starts_with("HTTP/1.1 500 "), "{first}");
+        let second = get(addr, "/").await;
+        assert!(second.starts_with("HTTP/1.1 200 OK\r\n"), "{second}");
+        assert!(second.ends_with("fine\n"), "{second}");
+    }
+
+    #[tokio::test]
+    async fn after_the_stop_signal_no_connection_is_accepted() {
+        let router = Router::new().route(&["GET"], "/", |_| Response::text(Status::OK, "ok\n"));
+        let (addr, stop) = start(router, 100).await;
+        assert!(get(addr, "/").await.starts_with("HTTP/1.1 200"));
+        stop.send(true).unwrap();
+        // Poll with a deadline: the loop notices the signal at its next turn.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while TcpStream::connect(addr).await.is_ok() {
+            assert!(Instant::now() < deadline, "the listener is still open");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_drain_waits_for_quick_tasks_and_cancels_stuck_ones() {
+        // Paused time: the runtime jumps the clock forward whenever every task is
+        // waiting on a timer, so this "60 s" test takes no time at all.
+        let mut tasks = JoinSet::new();
+        let (finished, mut finished_rx) = watch::channel(false);
+        tasks.spawn(async move {
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            let _ = finished.send(true);
+        });
+        tasks.spawn(tokio::time::sleep(Duration::from_secs(60)));
+        let started = Instant::now();
+        drain(tasks, Duration::from_secs(15)).await;
+        assert_eq!(started.elapsed(), Duration::from_secs(15));
+        assert!(*finished_rx.borrow_and_update(), "the 2 s task finished");
+    }
+}
