@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# The numbers on chapter 15's page, in one run (release builds, the chapter-12 load
+# generator and hold-connections):
+#
+#   chapters/chapter15/bench/run.sh
+#
+# 1. Plain and mixed load at -c 100: chapter 13 (a thread each), chapter 14 (a pool)
+#    and chapter 15 (one thread, mio), same machine, one run.
+# 2. A burst: -n 20000 -c 2000 against chapter 15 with the listen backlog std uses
+#    (128) and the one chapter 15 asks for (4096), with the kernel's overflow counter.
+# 3. 10,000 idle connections held open: the server's threads and memory, and whether
+#    other clients are still served meanwhile.
+# 4. One blocking call on the loop: /cpu?ms=1000, then time a GET /.
+# Prints markdown tables.
+source "$(dirname "${BASH_SOURCE[0]}")/../../chapter12/bench/lib.sh"
+
+N="${N:-10000}"
+MIXED_N="${MIXED_N:-500}"
+HOLD="$TARGET_DIR/release/hold-connections"
+# Every held connection is a file descriptor, in the client and in the server.
+ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+build chapter12 --bins
+for package in chapter13 chapter14 chapter15; do build "$package"; done
+bin() { echo "$TARGET_DIR/release/$1"; }
+field() { jq -r "$2" <<<"$1"; }
+codes() { jq -r '.status_codes | to_entries | map("\(.key)×\(.value)") | join(" ")' <<<"$1"; }
+errors() { jq -r '.errors | to_entries | map("\(.key)×\(.value)") | join(" ")' <<<"$1"; }
+# overflows: how many times a listen queue overflowed on this machine so far.
+overflows() { awk '/^TcpExt:/ { if (!h) { split($0, k); h = 1 } else { for (i = 2; i <= NF; i++) if (k[i] == "ListenOverflows") print $i } }' /proc/net/netstat; }
+
+echo "Measured $(date -u "+%Y-%m-%d %H:%M UTC") with chapters/chapter15/bench/run.sh on $(nproc) cores shared by client and server; ulimit -n $(ulimit -n); net.core.somaxconn $(cat /proc/sys/net/core/somaxconn)."
+echo
+echo "### Plain and mixed load"
+echo
+echo "| server | requests/s (-n $N -c 100) | p50 ms | p99 ms | mixed: fast p50 ms | fast p99 ms | slow p50 ms | requests/s |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+for server in chapter13 chapter14 chapter15; do
+    start_server "$(bin "$server")"
+    plain=$("$LOADGEN" --quiet --json -n "$N" -c 100 "$SERVER_URL/")
+    stop_server
+    start_server "$(bin "$server")"
+    mixed=$("$LOADGEN" --quiet --json -n "$MIXED_N" -c 100 --slow-url '/sleep?ms=200' \
+        --slow-share 0.1 "$SERVER_URL/")
+    stop_server
+    echo "| $server | $(field "$plain" '.requests_per_second | floor') | $(field "$plain" '.latency_ms.p50') | $(field "$plain" '.latency_ms.p99') | $(field "$mixed" '.fast_latency_ms.p50') | $(field "$mixed" '.fast_latency_ms.p99') | $(field "$mixed" '.slow_latency_ms.p50') | $(field "$mixed" '.requests_per_second | floor') |"
+done
+
+echo
+echo "### A burst of 2,000 clients at once: the listen backlog"
+echo
+echo "| chapter15 --backlog | requests/s (-n 20000 -c 2000) | p50 ms | p90 ms | p99 ms | max ms | listen queue overflows | statuses |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---|"
+for backlog in 128 4096; do
+    start_server "$(bin chapter15)" --backlog "$backlog"
+    before=$(overflows)
+    out=$("$LOADGEN" --quiet --json -n 20000 -c 2000 "$SERVER_URL/")
+    after=$(overflows)
+    stop_server
+    echo "| $backlog | $(field "$out" '.requests_per_second | floor') | $(field "$out" '.latency_ms.p50') | $(field "$out" '.latency_ms.p90') | $(field "$out" '.latency_ms.p99') | $(field "$out" '.latency_ms.max') | $((after - before)) | $(codes "$out") $(errors "$out") |"
+done
+
+echo
+echo "### 10,000 idle connections held open"
+echo
+echo "| server | opened | server threads | server VmRSS | meanwhile: -n 2000 -c 50 answered | p99 ms |"
+echo "|---|---:|---:|---:|---:|---:|"
+for server in chapter13 chapter14 chapter15; do
+    start_server "$(bin "$server")" --idle-timeout 60
+    held="$(mktemp)"
+    "$HOLD" --count 10000 --hold 20 --server-pid "$SERVER_PID" "$SERVER_URL" >"$held" &
+    hold_pid=$!
+    for _ in $(seq 1200); do grep -q '^server .* holding' "$held" && break; sleep 0.1; done
+    out=$("$LOADGEN" --quiet --json --timeout 10 -n 2000 -c 50 "$SERVER_URL/")
+    # Let it finish its --hold: it prints how many the server closed meanwhile.
+    wait "$hold_pid" 2>/dev/null || true
+    opened=$(sed -n 's/^opened \([0-9]*\) of.*/\1/p' "$held")
+    holding=$(sed -n 's/.*holding [0-9]*: Threads: \([0-9]*\), VmRSS: \(.*\)/\1 | \2/p' "$held")
+    ok=$(field "$out" '.status_codes["200"] // 0')
+    echo "| $server | $opened | $holding | $ok of 2000 | $(field "$out" '.latency_ms.p99') |"
+    rm -f "$held"
+    stop_server
+done
+
+echo
+echo "### One blocking call on the loop"
+echo
+echo '```console'
+start_server "$(bin chapter15)"
+echo "\$ curl -s '$SERVER_URL/cpu?ms=1000' >/dev/null & sleep 0.1; time curl -s -o /dev/null $SERVER_URL/"
+curl -s "$SERVER_URL/cpu?ms=1000" >/dev/null &
+cpu_pid=$!
+sleep 0.1
+start=$(date +%s.%N)
+curl -s -o /dev/null "$SERVER_URL/"
+end=$(date +%s.%N)
+wait "$cpu_pid"
+awk -v s="$start" -v e="$end" 'BEGIN { printf "real\t%.3fs\n", e - s }'
+stop_server
+echo '```'

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The numbers on chapter 16's page, in one run (release builds, the chapter-12 load
+# generator and hold-connections):
+#
+#   chapters/chapter16/bench/run.sh
+#
+# 1. Chapter 15 against chapter 16: plain load at -c 100, mixed with /sleep?ms=200,
+#    and mixed with /cpu?ms=20 (fast-request latency while slow requests are in flight).
+# 2. 200 clients each asking /sleep?ms=1000 at once.
+# 3. An idle server for 5 s: how often the loop thread wakes (voluntary context
+#    switches of the main thread, from /proc/PID/task/PID/status).
+# 4. 10,000 idle connections held open: threads, memory, and other clients meanwhile.
+# Prints markdown tables.
+source "$(dirname "${BASH_SOURCE[0]}")/../../chapter12/bench/lib.sh"
+
+N="${N:-10000}"
+MIXED_N="${MIXED_N:-500}"
+HOLD="$TARGET_DIR/release/hold-connections"
+ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+build chapter12 --bins
+for package in chapter15 chapter16; do build "$package"; done
+bin() { echo "$TARGET_DIR/release/$1"; }
+field() { jq -r "$2" <<<"$1"; }
+codes() { jq -r '.status_codes | to_entries | map("\(.key)×\(.value)") | join(" ")' <<<"$1"; }
+
+echo "Measured $(date -u "+%Y-%m-%d %H:%M UTC") with chapters/chapter16/bench/run.sh on $(nproc) cores shared by client and server; ulimit -n $(ulimit -n)."
+echo
+echo "### Plain load, and fast requests beside slow ones"
+echo
+echo "| server | requests/s (-n $N -c 100) | p99 ms | with 10% /sleep?ms=200: fast p99 ms | slow p50 ms | with 10% /cpu?ms=20 (-c 20): fast p50 ms | fast p99 ms | slow p50 ms | statuses |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
+for server in chapter15 chapter16; do
+    start_server "$(bin "$server")"
+    plain=$("$LOADGEN" --quiet --json -n "$N" -c 100 "$SERVER_URL/")
+    sleepy=$("$LOADGEN" --quiet --json -n "$MIXED_N" -c 100 --slow-url '/sleep?ms=200' \
+        --slow-share 0.1 "$SERVER_URL/")
+    cpu=$("$LOADGEN" --quiet --json -n "$MIXED_N" -c 20 --slow-url '/cpu?ms=20' \
+        --slow-share 0.1 "$SERVER_URL/")
+    stop_server
+    echo "| $server | $(field "$plain" '.requests_per_second | floor') | $(field "$plain" '.latency_ms.p99') | $(field "$sleepy" '.fast_latency_ms.p99') | $(field "$sleepy" '.slow_latency_ms.p50') | $(field "$cpu" '.fast_latency_ms.p50') | $(field "$cpu" '.fast_latency_ms.p99') | $(field "$cpu" '.slow_latency_ms.p50') | $(codes "$cpu") |"
+done
+
+echo
+echo "### 200 clients, each /sleep?ms=1000, all at once"
+echo
+echo "| server | total s | p50 ms | p99 ms | max ms | statuses |"
+echo "|---|---:|---:|---:|---:|---|"
+for server in chapter15 chapter16; do
+    start_server "$(bin "$server")"
+    out=$("$LOADGEN" --quiet --json -n 200 -c 200 "$SERVER_URL/sleep?ms=1000")
+    stop_server
+    echo "| $server | $(field "$out" '.elapsed_s * 100 | round / 100') | $(field "$out" '.latency_ms.p50') | $(field "$out" '.latency_ms.p99') | $(field "$out" '.latency_ms.max') | $(codes "$out") |"
+done
+
+echo
+echo "### An idle server for 5 s"
+echo
+echo "| server | loop thread wake-ups (voluntary context switches) |"
+echo "|---|---:|"
+switches() { awk '/^voluntary_ctxt_switches/ { print $2 }' "/proc/$1/task/$1/status"; }
+for server in chapter15 chapter16; do
+    start_server "$(bin "$server")"
+    before=$(switches "$SERVER_PID")
+    sleep 5
+    after=$(switches "$SERVER_PID")
+    stop_server
+    echo "| $server | $((after - before)) |"
+done
+
+echo
+echo "### 10,000 idle connections held open"
+echo
+echo "| server | opened | server threads | server VmRSS | meanwhile: -n 2000 -c 50 answered | p50 ms | p99 ms |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+# chapter16's default cap is 10,000, exactly what hold-connections takes: the load
+# generator's clients then wait in the backlog. The last row lifts the cap.
+for setup in chapter15 chapter16 "chapter16 --max-connections 20000"; do
+    read -r server flags <<<"$setup"
+    # shellcheck disable=SC2086 # $flags is empty or one flag and its value
+    start_server "$(bin "$server")" --idle-timeout 60 $flags
+    held="$(mktemp)"
+    "$HOLD" --count 10000 --hold 10 --server-pid "$SERVER_PID" "$SERVER_URL" >"$held" &
+    hold_pid=$!
+    for _ in $(seq 1200); do grep -q '^server .* holding' "$held" && break; sleep 0.1; done
+    out=$("$LOADGEN" --quiet --json --timeout 10 -n 2000 -c 50 "$SERVER_URL/")
+    wait "$hold_pid" 2>/dev/null || true
+    opened=$(sed -n 's/^opened \([0-9]*\) of.*/\1/p' "$held")
+    holding=$(sed -n 's/.*holding [0-9]*: Threads: \([0-9]*\), VmRSS: \(.*\)/\1 | \2/p' "$held")
+    echo "| $setup | $opened | $holding | $(field "$out" '.status_codes["200"] // 0') of 2000 | $(field "$out" '.latency_ms.p50') | $(field "$out" '.latency_ms.p99') |"
+    rm -f "$held"
+    stop_server
+done
