@@ -6,15 +6,13 @@
 //! is a hint, not a promise (mio says so: "spurious events" happen), so "the socket has
 //! nothing for us" is `WouldBlock`, and `WouldBlock` is never an error here.
 
-use std::any::Any;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr};
-use std::panic::{self, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
 use mio::Interest;
 use mio::net::TcpStream;
-use webcore::{HttpError, Limits, Parsed, Plan, Request, Response, Router, Status, log, slow};
+use webcore::{HttpError, Limits, Parsed, Plan, Request, Response, Router, log, slow};
 
 /// What every connection needs to know about the server's rules.
 #[derive(Debug, Clone)]
@@ -191,7 +189,7 @@ impl Connection {
             head_only: request.is_head(),
         });
         let head_only = request.is_head();
-        match plan(router, request, &self.peer) {
+        match router.plan_or_500(request, &self.peer) {
             Plan::Respond(response) => self.respond(&response, head_only, settings, now),
             // Not a `thread::sleep`: note when the answer is due and go back to the
             // loop. The sweep in the event loop wakes us (`on_tick`).
@@ -372,39 +370,11 @@ fn read_until_would_block(
 }
 // ANCHOR_END: read_until_would_block
 
-/// Runs the router, turning a handler's panic into a 500 for this request alone. On an
-/// event loop this matters even more than with threads: an uncaught panic here would
-/// end the only thread, and every connection with it.
-fn plan(router: &Router, request: &Request, peer: &str) -> Plan {
-    match panic::catch_unwind(AssertUnwindSafe(|| router.plan(request))) {
-        Ok(plan) => plan,
-        Err(payload) => {
-            log::event(
-                peer,
-                &format!("handler panicked: {}", panic_message(&*payload)),
-            );
-            Plan::Respond(Response::text(
-                Status::INTERNAL_SERVER_ERROR,
-                "the server hit a bug\n",
-            ))
-        }
-    }
-}
-
-fn panic_message(payload: &(dyn Any + Send)) -> &str {
-    if let Some(text) = payload.downcast_ref::<&str>() {
-        text
-    } else if let Some(text) = payload.downcast_ref::<String>() {
-        text
-    } else {
-        "(no message)"
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::net::{TcpListener, TcpStream as StdStream};
+    use webcore::Status;
 
     fn settings() -> Settings {
         Settings {

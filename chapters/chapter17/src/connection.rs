@@ -6,7 +6,6 @@
 
 use std::io;
 use std::net::SocketAddr;
-use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,7 +14,7 @@ use tokio::net::TcpStream;
 use tokio::sync::{OwnedSemaphorePermit, watch};
 use tokio::time::{Instant, timeout, timeout_at};
 use webcore::connection::{ConnectionOptions, ReadError};
-use webcore::{HttpError, Limits, Parsed, Plan, Request, Response, Router, Status};
+use webcore::{HttpError, Limits, Parsed, Plan, Request, Response, Router};
 use webcore::{log, parse_request, slow};
 
 // ANCHOR: serve_connection
@@ -113,14 +112,10 @@ async fn read_request(
 /// Runs the route. Slow work never blocks this worker thread: a sleep is a timer,
 /// and CPU work goes to tokio's blocking pool.
 async fn answer(router: &Router, request: &Request, peer: &str) -> Response {
-    // A panicking handler costs this request a 500, as in chapter 10. Without this the
+    // A panicking handler costs this request a 500, as in chapter 10. Without that the
     // panic would still be caught, by tokio around the task, but the client would
-    // only see the connection close. `AssertUnwindSafe`: the router is only read.
-    let plan = match panic::catch_unwind(AssertUnwindSafe(|| router.plan(request))) {
-        Ok(plan) => plan,
-        Err(_) => return bug(peer, request),
-    };
-    match plan {
+    // only see the connection close.
+    match router.plan_or_500(request, peer) {
         Plan::Respond(response) => response,
         Plan::Sleep(duration) => {
             // Not `std::thread::sleep`: that would freeze this worker thread and every
@@ -135,22 +130,15 @@ async fn answer(router: &Router, request: &Request, peer: &str) -> Response {
             match tokio::task::spawn_blocking(move || slow::burn_cpu(duration)).await {
                 Ok(response) => response,
                 // The blocking task panicked (or was cancelled at shutdown).
-                Err(_) => bug(peer, request),
+                Err(e) => {
+                    let why = e.to_string();
+                    webcore::router::handler_panicked(request, peer, &why)
+                }
             }
         }
     }
 }
 // ANCHOR_END: answer
-
-/// The 500 for a request whose handler panicked (the panic message itself was
-/// already printed by Rust's panic hook).
-fn bug(peer: &str, request: &Request) -> Response {
-    log::event(
-        peer,
-        &format!("handler panicked on {} {}", request.method, request.target),
-    );
-    Response::text(Status::INTERNAL_SERVER_ERROR, "the server hit a bug\n")
-}
 
 // ANCHOR: send
 /// One write for the whole response. `write_all` is fine here, unlike on chapter

@@ -1,7 +1,6 @@
 //! The blocking driver: one connection, one request, one response, closed.
 //! Chapters 10, 13 and 14 call [`serve_connection`] from their own accept loops.
 
-use std::any::Any;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown as Direction, TcpStream};
 use std::panic::{self, AssertUnwindSafe};
@@ -12,8 +11,8 @@ use crate::limits::Limits;
 use crate::log;
 use crate::parse::{Parsed, parse_request};
 use crate::request::Request;
-use crate::response::{Response, Status};
-use crate::router::Router;
+use crate::response::Response;
+use crate::router::{Router, handler_panicked};
 
 /// How patient we are with one client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,31 +166,10 @@ pub fn serve_connection(
 fn answer(router: &Router, request: &Request, peer: &str) -> Response {
     match panic::catch_unwind(AssertUnwindSafe(|| router.handle(request))) {
         Ok(response) => response,
-        Err(payload) => {
-            log::event(
-                peer,
-                &format!(
-                    "handler panicked on {} {}: {}",
-                    request.method,
-                    request.target,
-                    panic_message(&*payload)
-                ),
-            );
-            Response::text(Status::INTERNAL_SERVER_ERROR, "the server hit a bug\n")
-        }
+        Err(payload) => handler_panicked(request, peer, &*payload),
     }
 }
 // ANCHOR_END: answer
-
-fn panic_message(payload: &(dyn Any + Send)) -> &str {
-    if let Some(text) = payload.downcast_ref::<&str>() {
-        text
-    } else if let Some(text) = payload.downcast_ref::<String>() {
-        text
-    } else {
-        "(no message)"
-    }
-}
 
 // ANCHOR: send
 /// Writes the whole response in one go. A client that resets or stops reading costs us
@@ -245,6 +223,7 @@ fn linger(stream: &mut TcpStream) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::response::Status;
     use std::net::{SocketAddr, TcpListener};
     use std::thread;
 

@@ -1,10 +1,13 @@
 //! The route table: which code answers which method and path.
 
+use std::any::Any;
+use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::files;
+use crate::log;
 use crate::pages;
 use crate::request::Request;
 use crate::response::{Response, Status};
@@ -158,6 +161,20 @@ impl Router {
         }
     }
     // ANCHOR_END: handle
+
+    // ANCHOR: plan_or_500
+    /// [`Router::plan`], with a handler's panic turned into a 500 for this request
+    /// alone, logged with the client's address. A thread per connection loses only that
+    /// thread to an uncaught panic; an event loop would lose its only thread, and every
+    /// connection with it. `AssertUnwindSafe`: the router is only read, never left
+    /// half-changed.
+    pub fn plan_or_500(&self, request: &Request, peer: &str) -> Plan {
+        match panic::catch_unwind(AssertUnwindSafe(|| self.plan(request))) {
+            Ok(plan) => plan,
+            Err(payload) => Plan::Respond(handler_panicked(request, peer, &*payload)),
+        }
+    }
+    // ANCHOR_END: plan_or_500
 }
 
 /// Whether `method` is in `methods`, counting HEAD as allowed wherever GET is.
@@ -182,6 +199,30 @@ fn method_not_allowed<'a>(methods: impl Iterator<Item = &'a str>) -> Response {
         &format!("this path only answers {allow}\n"),
     )
     .header("Allow", &allow)
+}
+
+/// The 500 a client gets when its handler panicked, after a log line that says where.
+pub fn handler_panicked(request: &Request, peer: &str, payload: &(dyn Any + Send)) -> Response {
+    log::event(
+        peer,
+        &format!(
+            "handler panicked on {} {}: {}",
+            request.method,
+            request.target,
+            panic_message(payload)
+        ),
+    );
+    Response::text(Status::INTERNAL_SERVER_ERROR, "the server hit a bug\n")
+}
+
+fn panic_message(payload: &(dyn Any + Send)) -> &str {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        text
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text
+    } else {
+        "(no message)"
+    }
 }
 
 #[cfg(test)]
