@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# The numbers on chapter 13's page, in one run (release builds, the chapter-12 load
+# generator and hold-connections):
+#
+#   chapters/chapter13/bench/run.sh
+#
+# 1. chapter 10/11 (one connection at a time) against chapter 13 (a thread each):
+#    `-n $N -c 100` plain, and `-n $MIXED_N -c 100` with 10% `/sleep?ms=200`.
+# 2. What idle connections cost chapter 13: Threads and VmRSS from /proc/PID/status
+#    while hold-connections holds 1,000 and 10,000 of them.
+# 3. `/cpu?ms=20` on chapter 13 with more busy threads than cores.
+# Prints markdown tables.
+source "$(dirname "${BASH_SOURCE[0]}")/../../chapter12/bench/lib.sh"
+
+N="${N:-10000}"
+MIXED_N="${MIXED_N:-500}"
+HOLD="$TARGET_DIR/release/hold-connections"
+# Every held connection is a file descriptor, in the client and in the server.
+# Build as lib.sh does, but carry on with the binaries already built when the
+# workspace does not build (another package half-written).
+build() {
+    (cd "$ROOT" && cargo build --quiet --release -p "$@") ||
+        echo "warning: build failed; using the binaries in $TARGET_DIR/release" >&2
+}
+ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+build chapter12 --bins
+for package in chapter10 chapter11 chapter13; do build "$package"; done
+bin() { echo "$TARGET_DIR/release/$1"; }
+
+echo "Measured $(date -u "+%Y-%m-%d %H:%M UTC") with chapters/chapter13/bench/run.sh on $(nproc) cores shared by client and server; ulimit -n $(ulimit -n)."
+echo
+echo "### Plain and mixed load"
+echo
+echo "| server | requests/s (-n $N -c 100) | p50 ms | p99 ms | mixed: fast p50 ms | fast p99 ms | slow p50 ms | requests/s |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+for server in chapter10 chapter11 chapter13; do
+    start_server "$(bin "$server")"
+    plain=$("$LOADGEN" --quiet --json -n "$N" -c 100 "$SERVER_URL/")
+    stop_server
+    row="| $server | $(jq -r '.requests_per_second | floor' <<<"$plain") | $(jq -r '.latency_ms.p50' <<<"$plain") | $(jq -r '.latency_ms.p99' <<<"$plain")"
+    if [ "$server" = chapter10 ]; then
+        row="$row | no /sleep | | |"
+    else
+        start_server "$(bin "$server")"
+        mixed=$("$LOADGEN" --quiet --json -n "$MIXED_N" -c 100 --slow-url '/sleep?ms=200' \
+            --slow-share 0.1 "$SERVER_URL/")
+        stop_server
+        row="$row | $(jq -r '.fast_latency_ms.p50' <<<"$mixed") | $(jq -r '.fast_latency_ms.p99' <<<"$mixed") | $(jq -r '.slow_latency_ms.p50' <<<"$mixed") | $(jq -r '.requests_per_second | floor' <<<"$mixed")"
+    fi
+    echo "$row |"
+done
+
+echo
+echo "### Idle connections: one thread each"
+echo
+echo "| open connections | opened | server threads | server VmRSS | time to open them all |"
+echo "|---:|---:|---:|---:|---:|"
+start_server "$(bin chapter13)" --idle-timeout 60
+before=$("$HOLD" --count 0 --hold 0 --server-pid "$SERVER_PID" "$SERVER_URL" | sed -n 's/.*before: Threads: \([0-9]*\), VmRSS: \(.*\)/\1 | \2/p')
+echo "| 0 | 0 | $before | |"
+stop_server
+for count in 1000 10000; do
+    start_server "$(bin chapter13)" --idle-timeout 60
+    out=$("$HOLD" --count "$count" --hold 1 --server-pid "$SERVER_PID" "$SERVER_URL")
+    opened=$(sed -n 's/^opened \([0-9]*\) of.*/\1/p' <<<"$out")
+    took=$(sed -n 's/^opened .* in \([0-9.]*\) s$/\1 s/p' <<<"$out")
+    holding=$(sed -n 's/.*holding [0-9]*: Threads: \([0-9]*\), VmRSS: \(.*\)/\1 | \2/p' <<<"$out")
+    echo "| $count | $opened | $holding | $took |"
+    grep -i emfile <<<"$out" || true
+    stop_server
+done
+
+echo
+echo "### CPU-bound: /cpu?ms=20 on chapter 13 ($(nproc) cores)"
+echo
+echo "| concurrent clients (-c) | requests | requests/s | p50 ms | p99 ms |"
+echo "|---:|---:|---:|---:|---:|"
+for c in 1 2 4 16 64; do
+    n=$(( c * 5 > 100 ? c * 5 : 100 ))
+    start_server "$(bin chapter13)"
+    cpu=$("$LOADGEN" --quiet --json -n "$n" -c "$c" "$SERVER_URL/cpu?ms=20")
+    stop_server
+    echo "| $c | $n | $(jq -r '.requests_per_second | floor' <<<"$cpu") | $(jq -r '.latency_ms.p50' <<<"$cpu") | $(jq -r '.latency_ms.p99' <<<"$cpu") |"
+done

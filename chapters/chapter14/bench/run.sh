@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The numbers on chapter 14's page, in one run (release builds, the chapter-12 load
+# generator):
+#
+#   chapters/chapter14/bench/run.sh
+#
+# 1. chapter 13 (a thread per connection) against chapter 14 (the pool, default
+#    --threads and --queue, and a bigger one) on chapter 13's workloads.
+# 2. Choosing --threads for CPU-bound work: /cpu?ms=20, N = 1, 2, 4, 8.
+# 3. Choosing --threads for waiting: /sleep?ms=50, N = 4, 16, 64 (Little's law).
+# Prints markdown tables.
+source "$(dirname "${BASH_SOURCE[0]}")/../../chapter12/bench/lib.sh"
+
+N="${N:-10000}"
+MIXED_N="${MIXED_N:-500}"
+# Build as lib.sh does, but carry on with the binaries already built when the
+# workspace does not build (another package half-written).
+build() {
+    (cd "$ROOT" && cargo build --quiet --release -p "$@") ||
+        echo "warning: build failed; using the binaries in $TARGET_DIR/release" >&2
+}
+ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+build chapter12
+for package in chapter13 chapter14; do build "$package"; done
+bin() { echo "$TARGET_DIR/release/$1"; }
+# field JSON FILTER: one number from the load generator's report.
+field() { jq -r "$2" <<<"$1"; }
+codes() { jq -r '.status_codes | to_entries | map("\(.key)×\(.value)") | join(" ")' <<<"$1"; }
+
+echo "Measured $(date -u "+%Y-%m-%d %H:%M UTC") with chapters/chapter14/bench/run.sh on $(nproc) cores shared by client and server."
+echo
+echo "### Chapter 13's workloads"
+echo
+echo "| server | requests/s (-n $N -c 100) | p99 ms | mixed: requests/s | fast p99 ms | slow p50 ms | statuses (mixed) |"
+echo "|---|---:|---:|---:|---:|---:|---|"
+run_pair() {
+    local label="$1"; shift
+    start_server "$@"
+    plain=$("$LOADGEN" --quiet --json -n "$N" -c 100 "$SERVER_URL/")
+    stop_server
+    start_server "$@"
+    mixed=$("$LOADGEN" --quiet --json -n "$MIXED_N" -c 100 --slow-url '/sleep?ms=200' \
+        --slow-share 0.1 "$SERVER_URL/")
+    stop_server
+    echo "| $label | $(field "$plain" '.requests_per_second | floor') | $(field "$plain" '.latency_ms.p99') | $(field "$mixed" '.requests_per_second | floor') | $(field "$mixed" '.fast_latency_ms.p99') | $(field "$mixed" '.slow_latency_ms.p50 // "-"') | $(codes "$mixed") |"
+}
+run_pair "chapter13" "$(bin chapter13)"
+run_pair "chapter14 (defaults: --threads $(( $(nproc) * 4 )) --queue 64)" "$(bin chapter14)"
+run_pair "chapter14 --threads 4 --queue 16" "$(bin chapter14)" --threads 4 --queue 16
+run_pair "chapter14 --threads 32 --queue 256" "$(bin chapter14)" --threads 32 --queue 256
+
+echo
+echo "### CPU-bound: /cpu?ms=20, -n 200 -c 16"
+echo
+echo "| --threads | requests/s | p50 ms | p99 ms | server CPU ms/request |"
+echo "|---:|---:|---:|---:|---:|"
+for threads in 1 2 4 8; do
+    start_server "$(bin chapter14)" --threads "$threads" --queue 64
+    out=$("$LOADGEN" --quiet --json -n 200 -c 16 --server-pid "$SERVER_PID" "$SERVER_URL/cpu?ms=20")
+    stop_server
+    echo "| $threads | $(field "$out" '.requests_per_second | floor') | $(field "$out" '.latency_ms.p50') | $(field "$out" '.latency_ms.p99') | $(field "$out" '.server_cpu.us_per_request / 1000 | . * 10 | round / 10') |"
+done
+
+echo
+echo "### Waiting: /sleep?ms=50, -n 2000 -c 64"
+echo
+echo "| --threads | requests/s | Little's law: threads / 0.05 s | p50 ms | p99 ms |"
+echo "|---:|---:|---:|---:|---:|"
+for threads in 4 16 64; do
+    start_server "$(bin chapter14)" --threads "$threads" --queue 128
+    out=$("$LOADGEN" --quiet --json -n 2000 -c 64 "$SERVER_URL/sleep?ms=50")
+    stop_server
+    echo "| $threads | $(field "$out" '.requests_per_second | floor') | $(( threads * 20 )) | $(field "$out" '.latency_ms.p50') | $(field "$out" '.latency_ms.p99') |"
+done

@@ -1,0 +1,117 @@
+//! Chapter 14: a bounded thread pool. Chapter 13 started a thread for every
+//! connection, as many as clients cared to open. Here a fixed number of workers take
+//! connections from a bounded queue; when the queue is full, the accept loop answers
+//! 503 itself. Memory and threads stay bounded whatever the clients do.
+#![forbid(unsafe_code)]
+
+mod accept;
+// Chapter 13's rule for a failed `accept`, read from chapter 13's own file.
+#[path = "../../chapter13/src/accept_error.rs"]
+mod accept_error;
+// Chapter 13's fixed-work `/cpu` (see that file for why).
+#[path = "../../chapter13/src/cpu.rs"]
+mod cpu;
+mod pool;
+
+use std::process::ExitCode;
+use std::thread;
+use std::time::Duration;
+
+use clap::Parser;
+use webcore::Router;
+use webcore::cli::{ServerArgs, TimeoutArgs};
+use webcore::connection::{ConnectionOptions, serve_connection};
+
+use crate::pool::{Locking, Pool};
+
+/// Serve the site with a fixed pool of worker threads and a bounded queue, until a
+/// signal.
+#[derive(Parser, Debug)]
+#[command(name = "chapter14", version)]
+struct Args {
+    #[command(flatten)]
+    server: ServerArgs,
+    #[command(flatten)]
+    timeouts: TimeoutArgs,
+    /// Worker threads: how many requests are served at once.
+    #[arg(long, value_name = "N", default_value_t = default_threads(),
+          value_parser = clap::value_parser!(u16).range(1..=4096))]
+    threads: u16,
+    /// Connections that may wait for a free worker; one more gets 503.
+    #[arg(long, value_name = "Q", default_value_t = 64,
+          value_parser = clap::value_parser!(u32).range(0..=100_000))]
+    queue: u32,
+    /// After SIGINT/SIGTERM, how many seconds the queued and running requests get to
+    /// finish before the server exits anyway.
+    #[arg(long = "drain-timeout", value_name = "SECS", default_value_t = 15)]
+    drain_timeout_secs: u64,
+    /// WRONG ON PURPOSE, for chapter 14's demonstration: workers keep the queue locked
+    /// while serving, so only one request is served at a time.
+    #[arg(long)]
+    lock_held_during_job: bool,
+}
+
+/// Four workers per core: enough that a few slow or idle clients do not stop the
+/// server on a small machine. The page explains how to choose better for a workload.
+fn default_threads() -> u16 {
+    let cores = thread::available_parallelism().map_or(1, usize::from);
+    u16::try_from(cores * 4).unwrap_or(u16::MAX).min(4096)
+}
+
+// ANCHOR: main
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let router = Router::site(&args.server.root)
+        .plan_route(&["GET"], "/cpu", cpu::cpu_plan)
+        .with_slow_routes();
+    cpu::calibrate();
+    let options = ConnectionOptions {
+        idle_timeout: args.timeouts.idle_timeout(),
+        ..ConnectionOptions::default()
+    };
+    let locking = if args.lock_held_during_job {
+        eprintln!("server: --lock-held-during-job: serving one request at a time ON PURPOSE");
+        Locking::HeldDuringJob
+    } else {
+        Locking::WhileReceiving
+    };
+    // Every worker runs this on each connection it takes. The closure owns the router
+    // and the pool shares the closure, so no `Arc` is needed here.
+    let handler = move |(stream, _peer): accept::Connection| {
+        serve_connection(stream, &router, &options);
+    };
+    let threads = usize::from(args.threads);
+    let pool = match Pool::new(threads, args.queue as usize, locking, handler) {
+        Ok(pool) => pool,
+        Err(e) => {
+            eprintln!("error: cannot start {threads} worker threads: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let (listener, shutdown) = webcore::ready::listen_with_shutdown(args.server.addr);
+    eprintln!(
+        "server: {} workers, room for {} waiting",
+        pool.live_workers(),
+        args.queue
+    );
+    let served = accept::serve(&listener, &pool, &shutdown);
+    // Stop accepting first (closing the listener), then drain: new clients are
+    // refused at once instead of waiting in a backlog nobody will read.
+    drop(listener);
+    let stuck = pool.shutdown(Duration::from_secs(args.drain_timeout_secs));
+    match (served, stuck) {
+        (Err(e), _) => {
+            eprintln!("error: the listening socket failed: {e}");
+            ExitCode::FAILURE
+        }
+        (Ok(()), 0) => {
+            eprintln!("server: stopped; every worker joined");
+            ExitCode::SUCCESS
+        }
+        (Ok(()), n) => {
+            eprintln!("server: stopped; {n} workers were still busy at the drain timeout");
+            ExitCode::SUCCESS
+        }
+    }
+}
+// ANCHOR_END: main
