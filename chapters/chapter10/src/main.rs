@@ -27,7 +27,11 @@ fn main() {
         ..ConnectionOptions::default()
     };
     let (listener, shutdown) = webcore::ready::listen_with_shutdown(args.server.addr);
-    webcore::serve::sequential(&listener, &router, &options, &shutdown);
+    if let Err(e) = webcore::serve::sequential(&listener, &router, &options, &shutdown) {
+        // Only a broken listening socket ends the loop with an error.
+        eprintln!("error: cannot accept connections any more: {e}");
+        std::process::exit(1);
+    }
     // Returning from main exits with status 0: a clean stop.
     eprintln!("stopped");
 }

@@ -29,7 +29,11 @@ fn main() {
         ..ConnectionOptions::default()
     };
     let (listener, shutdown) = webcore::ready::listen_with_shutdown(args.server.addr);
-    webcore::serve::sequential(&listener, &router, &options, &shutdown);
+    if let Err(e) = webcore::serve::sequential(&listener, &router, &options, &shutdown) {
+        // Only a broken listening socket ends the loop with an error.
+        eprintln!("error: cannot accept connections any more: {e}");
+        std::process::exit(1);
+    }
     eprintln!("stopped");
 }
 // ANCHOR_END: main

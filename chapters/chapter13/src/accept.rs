@@ -12,7 +12,7 @@ use webcore::Router;
 use webcore::connection::{ConnectionOptions, serve_connection};
 use webcore::shutdown::Shutdown;
 
-use crate::accept_error::{Next, after_accept_error, say};
+use webcore::accept::{Next, after_accept_error, say};
 
 // ANCHOR: accept_loop
 /// Accepts connections until `shutdown` is requested, starting a thread for each, then

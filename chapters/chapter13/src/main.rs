@@ -7,8 +7,6 @@
 #![forbid(unsafe_code)]
 
 mod accept;
-mod accept_error;
-mod cpu;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -36,13 +34,8 @@ struct Args {
 // ANCHOR: main
 fn main() -> ExitCode {
     let args = Args::parse();
-    // One router for every thread: `Arc` shares it, and it is only ever read. Our
-    // `/cpu` comes first, so it is the one that answers (see cpu.rs for why).
-    let router = Router::site(&args.server.root)
-        .plan_route(&["GET"], "/cpu", cpu::cpu_plan)
-        .with_slow_routes();
-    let router = Arc::new(router);
-    cpu::calibrate();
+    // One router for every thread: `Arc` shares it, and it is only ever read.
+    let router = Arc::new(Router::site(&args.server.root).with_slow_routes());
     let options = ConnectionOptions {
         idle_timeout: args.timeouts.idle_timeout(),
         ..ConnectionOptions::default()

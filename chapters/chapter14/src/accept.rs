@@ -9,8 +9,8 @@ use std::time::Duration;
 use webcore::shutdown::Shutdown;
 use webcore::{Response, Status};
 
-use crate::accept_error::{Next, after_accept_error, say};
 use crate::pool::Pool;
+use webcore::accept::{Next, after_accept_error, say};
 
 /// What the accept loop hands a worker: one accepted connection.
 pub type Connection = (TcpStream, SocketAddr);

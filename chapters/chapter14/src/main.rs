@@ -5,12 +5,6 @@
 #![forbid(unsafe_code)]
 
 mod accept;
-// Chapter 13's rule for a failed `accept`, read from chapter 13's own file.
-#[path = "../../chapter13/src/accept_error.rs"]
-mod accept_error;
-// Chapter 13's fixed-work `/cpu` (see that file for why).
-#[path = "../../chapter13/src/cpu.rs"]
-mod cpu;
 mod pool;
 
 use std::process::ExitCode;
@@ -61,10 +55,7 @@ fn default_threads() -> u16 {
 // ANCHOR: main
 fn main() -> ExitCode {
     let args = Args::parse();
-    let router = Router::site(&args.server.root)
-        .plan_route(&["GET"], "/cpu", cpu::cpu_plan)
-        .with_slow_routes();
-    cpu::calibrate();
+    let router = Router::site(&args.server.root).with_slow_routes();
     let options = ConnectionOptions {
         idle_timeout: args.timeouts.idle_timeout(),
         ..ConnectionOptions::default()

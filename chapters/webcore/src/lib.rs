@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 // ANCHOR: modules
+pub mod accept;
 pub mod cli;
 pub mod connection;
 pub mod error;

@@ -1,6 +1,8 @@
 //! One line per request on stderr, so a reader watching the terminal sees every
 //! request arrive, and tests can wait for a line instead of sleeping.
 
+use std::fmt;
+use std::io::{self, Write};
 use std::time::Duration;
 
 /// The line for one answered request:
@@ -27,16 +29,22 @@ pub fn request(
     bytes: usize,
     elapsed: Duration,
 ) {
-    eprintln!(
+    line(format_args!(
         "{}",
         request_line(peer, method, target, status, bytes, elapsed)
-    );
+    ));
 }
 
 /// Something that happened to a connection outside the request/response flow:
 /// `127.0.0.1:51234 closed before sending a request`.
 pub fn event(peer: &str, what: &str) {
-    eprintln!("{peer} {what}");
+    line(format_args!("{peer} {what}"));
+}
+
+/// Writes one line on stderr. Not `eprintln!`: it panics when stderr is gone (a closed
+/// pipe, say), and a server must not stop, or stop stopping, for a log line.
+pub fn line(text: fmt::Arguments) {
+    let _ = writeln!(io::stderr().lock(), "{text}");
 }
 
 #[cfg(test)]

@@ -76,8 +76,10 @@ impl Router {
             .static_files(root)
     }
 
-    /// Adds chapter 11's slow routes: `/sleep?ms=N` and `/cpu?ms=N`.
+    /// Adds chapter 11's slow routes: `/sleep?ms=N` and `/cpu?ms=N`. Measures the
+    /// machine's speed for `/cpu` now, at start-up, so no request pays for it.
     pub fn with_slow_routes(self) -> Router {
+        slow::calibrate();
         self.plan_route(&["GET"], "/sleep", slow::sleep_plan)
             .plan_route(&["GET"], "/cpu", slow::cpu_plan)
     }

@@ -2,28 +2,33 @@
 
 use std::io;
 use std::net::TcpListener;
-use std::time::Duration;
 
+use crate::accept::{Next, after_accept_error};
 use crate::connection::{ConnectionOptions, serve_connection};
 use crate::router::Router;
 use crate::shutdown::Shutdown;
 
 // ANCHOR: accept_loop
 /// Accepts and serves connections one after another until `shutdown` is requested.
-/// Nothing a single connection does (or fails to do) ends this loop.
+/// Nothing a single connection does (or fails to do) ends this loop; only a broken
+/// listening socket does, and that is returned as an error.
 pub fn sequential(
     listener: &TcpListener,
     router: &Router,
     options: &ConnectionOptions,
     shutdown: &Shutdown,
-) {
+) -> io::Result<()> {
     while !shutdown.is_requested() {
         let stream = match listener.accept() {
             Ok((stream, _peer)) => stream,
-            Err(e) => {
-                accept_failed(&e);
-                continue;
-            }
+            Err(e) => match after_accept_error(&e) {
+                Next::Retry => continue,
+                Next::BackOff(pause) => {
+                    std::thread::sleep(pause);
+                    continue;
+                }
+                Next::Stop => return Err(e),
+            },
         };
         if shutdown.is_requested() {
             // The connection that woke us up (or a client that came too late).
@@ -33,22 +38,9 @@ pub fn sequential(
         // inside: nothing comes back up here to stop the loop.
         serve_connection(stream, router, options);
     }
+    Ok(())
 }
 // ANCHOR_END: accept_loop
-
-// ANCHOR: accept_failed
-/// A failed `accept` is no reason to stop serving. Some failures concern only the
-/// connection being accepted (it was reset while waiting: `ConnectionAborted`); others
-/// concern us (`EMFILE`: out of file descriptors) and will repeat on the next call at
-/// once, so pause a little rather than spin at 100% CPU printing the same line.
-fn accept_failed(error: &io::Error) {
-    eprintln!("accept failed: {error}");
-    match error.kind() {
-        io::ErrorKind::Interrupted | io::ErrorKind::ConnectionAborted => {}
-        _ => std::thread::sleep(Duration::from_millis(100)),
-    }
-}
-// ANCHOR_END: accept_failed
 
 #[cfg(test)]
 mod tests {
@@ -58,6 +50,7 @@ mod tests {
     use std::io::{Read, Write};
     use std::net::TcpStream;
     use std::thread;
+    use std::time::Duration;
 
     fn exchange(addr: std::net::SocketAddr, request: &[u8]) -> String {
         let mut stream = TcpStream::connect(addr).unwrap();
@@ -78,12 +71,12 @@ mod tests {
         let flag = shutdown.clone();
         let server = thread::spawn(move || {
             let router = Router::new().route(&["GET"], "/", |_| Response::text(Status::OK, "hi"));
-            sequential(&listener, &router, &ConnectionOptions::default(), &flag);
+            sequential(&listener, &router, &ConnectionOptions::default(), &flag)
         });
         assert!(exchange(addr, b"BAD\r\n\r\n").starts_with("HTTP/1.1 400 "));
         assert!(exchange(addr, b"GET / HTTP/1.1\r\n\r\n").ends_with("\r\n\r\nhi"));
         shutdown.request();
         wake_accept(addr);
-        server.join().unwrap();
+        server.join().unwrap().unwrap();
     }
 }

@@ -8,6 +8,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::Duration;
 
+use crate::log;
+
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 
@@ -59,12 +61,16 @@ impl Shutdown {
                     "SIGTERM"
                 };
                 if flag.is_requested() {
-                    eprintln!("{name} again: exiting now");
+                    log::line(format_args!("{name} again: exiting now"));
                     std::process::exit(1);
                 }
-                eprintln!("{name}: no new connections; finishing the one in flight");
+                // The flag and the wake-up first, the log line last: stopping must not
+                // depend on stderr still being there to write to.
                 flag.request();
                 wake();
+                log::line(format_args!(
+                    "{name}: no new connections; finishing the requests in flight"
+                ));
             }
         });
         Ok(shutdown)

@@ -2,6 +2,7 @@
 //! computes. They make the cost of serving one request at a time visible.
 
 use std::hint::black_box;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use crate::request::Request;
@@ -59,30 +60,65 @@ pub fn sleep_done(duration: Duration) -> Response {
 }
 
 // ANCHOR: burn_cpu
-/// Does pointless arithmetic until `duration` has passed, then answers. This thread
-/// is busy all along: no other request runs on it meanwhile.
+/// Does the work one core does in `duration` (measured once by [`calibrate`]), then
+/// answers. The thread is busy all along: no other request runs on it meanwhile.
+///
+/// A fixed amount of *work*, not "spin until the clock says `duration`": a real
+/// CPU-bound request (hashing a password, resizing an image) is a fixed amount of work.
+/// With more busy threads than cores, each thread gets a share of a core, so a
+/// clock-bound loop would do less work per request, and adding threads would seem to
+/// add throughput out of nothing (chapter 13 measured exactly that illusion).
 pub fn burn_cpu(duration: Duration) -> Response {
-    let start = Instant::now();
+    let millis = u64::try_from(duration.as_millis()).unwrap_or(u64::MAX);
+    let rounds = calibrate().saturating_mul(millis);
     let mut x: u64 = 1;
-    let mut rounds: u64 = 0;
-    while start.elapsed() < duration {
-        // A thousand multiply-adds between clock reads; black_box stops the compiler
-        // from noticing the result is never used and deleting the loop.
-        for _ in 0..1000 {
-            x = black_box(x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1));
-        }
-        rounds += 1;
+    for _ in 0..rounds {
+        x = round(x);
     }
     Response::text(
         Status::OK,
         &format!(
-            "burned {} ms of CPU ({rounds} thousand rounds, checksum {})\n",
-            duration.as_millis(),
+            "burned {millis} ms of CPU ({rounds} thousand rounds, checksum {})\n",
             x % 1000
         ),
     )
 }
+
+/// One round: a thousand multiply-adds. `black_box` stops the compiler from noticing
+/// the result is never used and deleting the loop.
+fn round(mut x: u64) -> u64 {
+    for _ in 0..1000 {
+        x = black_box(x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1));
+    }
+    x
+}
 // ANCHOR_END: burn_cpu
+
+// ANCHOR: calibrate
+/// Rounds one core does per millisecond on this machine, measured once. Servers call
+/// it at start-up ([`crate::Router::with_slow_routes`] does) so that no request pays
+/// for it. Of ten 5 ms samples it keeps the fastest: on a shared machine a sample
+/// another process interrupted comes out low, and a low rate would make every request
+/// do less work than it claims.
+pub fn calibrate() -> u64 {
+    static ROUNDS_PER_MS: OnceLock<u64> = OnceLock::new();
+    *ROUNDS_PER_MS.get_or_init(|| {
+        let mut best = 1;
+        let mut x = 1u64;
+        for _ in 0..10 {
+            let start = Instant::now();
+            let mut rounds = 0u64;
+            while start.elapsed() < Duration::from_millis(5) {
+                x = round(x);
+                rounds += 1;
+            }
+            best = best.max(rounds / 5);
+        }
+        black_box(x);
+        best
+    })
+}
+// ANCHOR_END: calibrate
 
 #[cfg(test)]
 mod tests {
@@ -110,10 +146,18 @@ mod tests {
     }
 
     #[test]
-    fn burn_cpu_takes_about_as_long_as_asked() {
-        let start = Instant::now();
-        let response = burn_cpu(Duration::from_millis(30));
-        assert!(start.elapsed() >= Duration::from_millis(30));
-        assert_eq!(response.status, Status::OK);
+    fn burn_cpu_does_a_fixed_amount_of_work_per_millisecond() {
+        let rounds = |ms| {
+            let response = burn_cpu(Duration::from_millis(ms));
+            assert_eq!(response.status, Status::OK);
+            let text = String::from_utf8(response.body).expect("a text answer");
+            let (_, after) = text.split_once('(').expect("rounds in parentheses");
+            after.split(' ').next().unwrap().parse::<u64>().unwrap()
+        };
+        let per_ms = calibrate();
+        assert!(per_ms > 0);
+        // The same work however busy the machine is: the clock plays no part.
+        assert_eq!(rounds(10), 10 * per_ms);
+        assert_eq!(rounds(20), 20 * per_ms);
     }
 }

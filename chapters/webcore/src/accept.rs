@@ -1,5 +1,6 @@
-//! What an accept loop does when `accept` fails. Chapter 14 reads this same file
-//! (`#[path]`), so both chapters follow one rule.
+//! What an accept loop does when `accept` fails: one rule for every blocking accept
+//! loop (chapters 10, 11, 13, 14), so none of them stops for a client's mistake or
+//! spins on a shortage, and all of them stop when the listener itself is broken.
 
 use std::fmt;
 use std::io::{self, Write};
