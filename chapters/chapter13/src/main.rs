@@ -34,6 +34,9 @@ struct Args {
 // ANCHOR: main
 fn main() -> ExitCode {
     let args = Args::parse();
+    // No cap here: every connection gets a thread, and a file descriptor. Ask for room
+    // for the seed's 10,000 (and say so if the system will not give it).
+    webcore::fd_limit::raise_open_files(10_000);
     // One router for every thread: `Arc` shares it, and it is only ever read.
     let router = Arc::new(Router::site(&args.server.root).with_slow_routes());
     let options = ConnectionOptions {

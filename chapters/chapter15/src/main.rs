@@ -38,6 +38,8 @@ struct Args {
 // ANCHOR: main
 fn main() -> ExitCode {
     let args = Args::parse();
+    // No cap until chapter 16; ask for room for the seed's 10,000 connections.
+    webcore::fd_limit::raise_open_files(10_000);
     let router = Router::site(&args.server.root).with_slow_routes();
     let settings = Settings {
         idle_timeout: args.timeouts.idle_timeout(),

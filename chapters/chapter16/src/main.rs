@@ -57,6 +57,7 @@ fn default_cpu_threads() -> u64 {
 // ANCHOR: main
 fn main() -> ExitCode {
     let args = Args::parse();
+    webcore::fd_limit::raise_open_files(args.max_connections);
     let router = Router::site(&args.server.root).with_slow_routes();
     let settings = Settings {
         idle_timeout: args.timeouts.idle_timeout(),

@@ -37,6 +37,7 @@ struct Args {
 // ANCHOR: main
 fn main() -> ExitCode {
     let args = Args::parse();
+    webcore::fd_limit::raise_open_files(u64::from(args.max_connections));
     // `#[tokio::main]` would do, but it cannot take `--threads` from the command line.
     let mut builder = tokio::runtime::Builder::new_multi_thread();
     if let Some(threads) = args.threads {

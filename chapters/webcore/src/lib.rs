@@ -15,6 +15,7 @@ pub mod accept;
 pub mod cli;
 pub mod connection;
 pub mod error;
+pub mod fd_limit;
 pub mod files;
 pub mod limits;
 pub mod log;
