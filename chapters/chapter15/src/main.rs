@@ -2,14 +2,13 @@
 //! mio: the loop never blocks on a socket, so ten thousand clients cost ten thousand
 //! small table entries, not ten thousand threads.
 //!
-//! `event_loop.rs` is the loop, `connection.rs` one client's state machine,
-//! `listen.rs` the listening socket with a real backlog. `src/bin/echo-select.rs` is
-//! where the chapter starts: the seed course's select() echo server, on mio.
+//! `event_loop.rs` is the loop, `connection.rs` one client's state machine.
+//! `src/bin/echo-select.rs` is where the chapter starts: the seed course's select()
+//! echo server, on mio.
 #![forbid(unsafe_code)]
 
 mod connection;
 mod event_loop;
-mod listen;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -45,7 +44,12 @@ fn main() -> ExitCode {
         idle_timeout: args.timeouts.idle_timeout(),
         limits: Default::default(),
     };
-    let listener = match listen::bind(args.server.addr, args.backlog) {
+    // A real backlog (see webcore's `bind_with_backlog`), and non-blocking for mio.
+    let bound = webcore::ready::bind_with_backlog(args.server.addr, args.backlog).and_then(|std| {
+        std.set_nonblocking(true)?;
+        Ok(mio::net::TcpListener::from_std(std))
+    });
+    let listener = match bound {
         Ok(listener) => listener,
         Err(e) => return fail(&format!("cannot listen on {}: {e}", args.server.addr)),
     };

@@ -3,13 +3,12 @@
 //! connections, and `/cpu` handed to a few worker threads so the loop never computes.
 //!
 //! `event_loop.rs` is the loop, `connection.rs` one client's state machine,
-//! `timers.rs` the deadlines, `cpu_pool.rs` the workers, `listen.rs` the backlog.
+//! `timers.rs` the deadlines, `cpu_pool.rs` the workers.
 #![forbid(unsafe_code)]
 
 mod connection;
 mod cpu_pool;
 mod event_loop;
-mod listen;
 mod timers;
 
 use std::process::ExitCode;
@@ -67,7 +66,12 @@ fn main() -> ExitCode {
         max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
         max_output_bytes: usize::try_from(args.max_output_mib * 1024 * 1024).unwrap_or(usize::MAX),
     };
-    let listener = match listen::bind(args.server.addr, args.backlog) {
+    // A real backlog (see webcore's `bind_with_backlog`), and non-blocking for mio.
+    let bound = webcore::ready::bind_with_backlog(args.server.addr, args.backlog).and_then(|std| {
+        std.set_nonblocking(true)?;
+        Ok(mio::net::TcpListener::from_std(std))
+    });
+    let listener = match bound {
         Ok(listener) => listener,
         Err(e) => return fail(&format!("cannot listen on {}: {e}", args.server.addr)),
     };

@@ -1,6 +1,6 @@
 //! Binding, and the ready line tests and scripts wait for.
 
-use std::io::Write;
+use std::io::{self, Write};
 use std::net::{SocketAddr, TcpListener};
 
 use crate::shutdown::Shutdown;
@@ -63,3 +63,22 @@ pub fn listen_with_shutdown(addr: SocketAddr) -> (TcpListener, Shutdown) {
     (listener, shutdown)
 }
 // ANCHOR_END: listen_with_shutdown
+
+// ANCHOR: bind_with_backlog
+/// Binds `addr` with room for `backlog` connections waiting to be accepted.
+///
+/// `std::net::TcpListener::bind` always asks for 128. When thousands of clients connect
+/// at once, the kernel's queue overflows before the server has accepted them; Linux then
+/// drops the extra SYNs and the clients retry after one second, then three, then seven:
+/// a latency spike that has nothing to do with our code. The kernel caps the value at
+/// `net.core.somaxconn` (4096 on recent kernels), silently.
+pub fn bind_with_backlog(addr: SocketAddr, backlog: i32) -> io::Result<TcpListener> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    // As std does on Unix: restart at once on a port whose old connections linger.
+    socket.set_reuse_address(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(backlog)?;
+    Ok(socket.into())
+}
+// ANCHOR_END: bind_with_backlog
