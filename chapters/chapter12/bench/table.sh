@@ -4,7 +4,8 @@
 #   chapters/chapter12/bench/table.sh chapter10 chapter13 chapter14 ...
 #
 # A SERVER is a chapter package, or `hello` for the tiny server in
-# examples/hello_server.rs. For each, on a fresh server process:
+# examples/hello_server.rs, optionally with server flags after a colon:
+# `chapter14:--threads 32 --queue 256`. For each, on a fresh server process:
 #   1. `chapter12 -n $N -c 100`                (N: default 10000): requests/s, p99, server CPU
 #   2. `chapter12 -n $MIXED_N -c 100 --slow-url '/sleep?ms=200' --slow-share 0.1`
 #      (MIXED_N: default 500): the fast requests' p99 while a tenth of requests are slow.
@@ -28,7 +29,10 @@ echo "Measured $(date -u "+%Y-%m-%d %H:%M UTC") on $(nproc) cores shared by clie
 echo
 echo "| server | requests/s (-c 100) | p99 ms | fast p99 ms, 10% /sleep?ms=200 | server CPU µs/request |"
 echo "|---|---:|---:|---:|---:|"
-for server in "$@"; do
+for spec in "$@"; do
+    server="${spec%%:*}"
+    flags=""
+    [ "$spec" = "$server" ] || flags="${spec#*:}"
     if [ "$server" = hello ]; then
         build chapter12 --example hello_server
         binary="$TARGET_DIR/release/examples/hello_server"
@@ -37,11 +41,13 @@ for server in "$@"; do
         binary="$TARGET_DIR/release/$server"
     fi
 
-    start_server "$binary"
+    # shellcheck disable=SC2086 # the flags are meant to split into words
+    start_server "$binary" $flags
     plain=$("$LOADGEN" --quiet --json -n "$N" -c 100 --server-pid "$SERVER_PID" "$SERVER_URL/")
     stop_server
 
-    start_server "$binary"
+    # shellcheck disable=SC2086
+    start_server "$binary" $flags
     mixed=$("$LOADGEN" --quiet --json -n "$MIXED_N" -c 100 --slow-url '/sleep?ms=200' \
         --slow-share 0.1 "$SERVER_URL/")
     stop_server
@@ -55,5 +61,5 @@ for server in "$@"; do
     else
         fast_p99="$(jq -r '.fast_latency_ms.p99' <<<"$mixed")$(failures "$mixed")"
     fi
-    echo "| $server | $rps | $p99 | $fast_p99 | $cpu |"
+    echo "| $spec | $rps | $p99 | $fast_p99 | $cpu |"
 done
