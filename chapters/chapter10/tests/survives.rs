@@ -171,10 +171,5 @@ fn sigterm_lets_the_request_in_flight_finish() {
     client.write_all(b"Host: localhost\r\n\r\n").unwrap();
     let response = Response::parse(&read_until_close(&mut client).unwrap()).unwrap();
     assert_eq!(response.status, 200, "{response:?}");
-    let status = server.wait_exit(Duration::from_secs(5));
-    assert!(
-        status.is_some_and(|s| s.success()),
-        "{status:?}\n{}",
-        server.output()
-    );
+    server.assert_exits_cleanly(Duration::from_secs(5));
 }

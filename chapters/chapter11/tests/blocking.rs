@@ -94,10 +94,5 @@ fn sigterm_waits_for_a_slow_request_to_finish() {
     server.signal("TERM");
     let response = Response::parse(&read_until_close(&mut slow).unwrap()).unwrap();
     assert_eq!(response.status, 200, "{response:?}");
-    let status = server.wait_exit(Duration::from_secs(5));
-    assert!(
-        status.is_some_and(|s| s.success()),
-        "{status:?}\n{}",
-        server.output()
-    );
+    server.assert_exits_cleanly(Duration::from_secs(5));
 }

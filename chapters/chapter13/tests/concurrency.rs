@@ -144,10 +144,5 @@ fn sigterm_lets_a_request_in_flight_finish_then_exits_0() {
     let raw = read_until_close(&mut slow).expect("the response");
     let response = Response::parse(&raw).expect("a response");
     assert_eq!(response.status, 200, "{response:?}");
-    let status = server.wait_exit(Duration::from_secs(5));
-    assert!(
-        status.is_some_and(|s| s.success()),
-        "{status:?}\n{}",
-        server.output()
-    );
+    server.assert_exits_cleanly(Duration::from_secs(5));
 }

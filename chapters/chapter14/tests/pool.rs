@@ -73,12 +73,7 @@ fn sigterm_drains_the_request_in_flight_joins_every_worker_and_exits_0() {
     server.signal("TERM");
     let answer = response(&mut slow);
     assert_eq!(answer.status, 200, "{answer:?}\n{}", server.output());
-    let status = server.wait_exit(Duration::from_secs(5));
-    assert!(
-        status.is_some_and(|s| s.success()),
-        "{status:?}\n{}",
-        server.output()
-    );
+    server.assert_exits_cleanly(Duration::from_secs(5));
     assert!(
         server.stderr().contains("every worker joined"),
         "{}",

@@ -141,6 +141,18 @@ impl Server {
         }
     }
 
+    /// Waits up to `timeout` for the process to exit and asserts it exited with status
+    /// 0: the clean stop SIGINT and SIGTERM must lead to (CONTRACT.md). Panics with the
+    /// server's output otherwise.
+    pub fn assert_exits_cleanly(&mut self, timeout: Duration) {
+        let status = self.wait_exit(timeout);
+        assert!(
+            status.is_some_and(|s| s.success()),
+            "{status:?}\n{}",
+            self.output()
+        );
+    }
+
     /// Whether the process is still running.
     pub fn is_running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
