@@ -4,13 +4,13 @@
 //! `threadpool` crate's pools are tested far harder, and a server that waits on the
 //! network most of the time is usually better served by an async runtime (chapter 17).
 
-use std::any::Any;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
+use webcore::router::panic_message;
 
 /// How a worker takes the next item off the queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -184,16 +184,6 @@ fn run_job<T>(id: usize, shared: &Shared<T>, item: T) {
     }
 }
 // ANCHOR_END: run_job
-
-fn panic_message(payload: &(dyn Any + Send)) -> &str {
-    if let Some(text) = payload.downcast_ref::<&str>() {
-        text
-    } else if let Some(text) = payload.downcast_ref::<String>() {
-        text
-    } else {
-        "no message"
-    }
-}
 
 #[cfg(test)]
 mod tests {

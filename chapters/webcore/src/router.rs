@@ -217,7 +217,8 @@ pub fn handler_panicked(request: &Request, peer: &str, payload: &(dyn Any + Send
     Response::text(Status::INTERNAL_SERVER_ERROR, "the server hit a bug\n")
 }
 
-fn panic_message(payload: &(dyn Any + Send)) -> &str {
+/// The message a panic was raised with (`panic!("…")` carries a `&str` or a `String`).
+pub fn panic_message(payload: &(dyn Any + Send)) -> &str {
     if let Some(text) = payload.downcast_ref::<&str>() {
         text
     } else if let Some(text) = payload.downcast_ref::<String>() {
