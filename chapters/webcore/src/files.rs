@@ -24,7 +24,9 @@ pub enum FileError {
 /// Each `/`-separated segment is percent-decoded exactly once, so `%252e%252e` stays
 /// the harmless name `%2e%2e`. A decoded segment may not be `..`, nor hold a `/`, a
 /// `\` or a NUL (`%2f`, `%5c`, `%00` would smuggle them past the split). Last, the
-/// real path (symlinks followed) must still lie under the real root.
+/// real path (symlinks followed) must still lie under `root`, which must itself be
+/// canonical: [`crate::Router::static_files`] canonicalizes it once, at start-up, so
+/// no request pays for it. (A root that is not canonical refuses every path: safe.)
 pub fn resolve(root: &Path, url_path: &str) -> Result<PathBuf, FileError> {
     let rest = url_path.strip_prefix('/').ok_or(FileError::Forbidden)?;
     let mut path = root.to_path_buf();
@@ -53,9 +55,8 @@ pub fn resolve(root: &Path, url_path: &str) -> Result<PathBuf, FileError> {
 
 /// The canonical form of `path`, if it exists and lies under the canonical `root`.
 fn inside(root: &Path, path: &Path) -> Result<PathBuf, FileError> {
-    let root = root.canonicalize().map_err(|_| FileError::NotFound)?;
     let real = path.canonicalize().map_err(|_| FileError::NotFound)?;
-    if real.starts_with(&root) {
+    if real.starts_with(root) {
         Ok(real)
     } else {
         // A symlink (or an odd mount) points outside: refuse, do not even say whether
@@ -132,6 +133,8 @@ mod tests {
         fs::write(dir.path().join("secret.txt"), "top secret").unwrap();
         std::os::unix::fs::symlink(dir.path().join("secret.txt"), root.join("link.txt")).unwrap();
         std::os::unix::fs::symlink(dir.path(), root.join("outside")).unwrap();
+        // As Router::static_files does at start-up.
+        let root = root.canonicalize().unwrap();
         (dir, root)
     }
 

@@ -114,7 +114,11 @@ impl Router {
 
     /// Serves files under `root` for GET and HEAD requests no route matches.
     pub fn static_files(mut self, root: impl Into<PathBuf>) -> Router {
-        self.static_root = Some(root.into());
+        // Canonical once, here at start-up, rather than on every request: `resolve`
+        // compares each file's real path against it. A root that does not exist stays
+        // as given, and every file under it is simply not found.
+        let root = root.into();
+        self.static_root = Some(root.canonicalize().unwrap_or(root));
         self
     }
 
