@@ -46,7 +46,101 @@ pub fn check_book(src_dir: &Path) -> Vec<Problem> {
         }
     }
     problems.extend(check_summary(src_dir));
+    problems.extend(check_seed_names(src_dir));
     problems
+}
+
+/// Every page that mentions one of the seeds (`the seed article`, `the seed course`…)
+/// uses a name the introduction defines as `**the seed NAME**`. A name used and never
+/// introduced leaves a new reader wondering which article is meant.
+fn check_seed_names(src_dir: &Path) -> Vec<Problem> {
+    let introduction = fs::read_to_string(src_dir.join("introduction.md")).unwrap_or_default();
+    let defined = seed_names(&introduction);
+    let mut problems = Vec::new();
+    for page in markdown_files(src_dir) {
+        let Ok(text) = fs::read_to_string(&page) else {
+            continue;
+        };
+        let relative = page.strip_prefix(src_dir).unwrap_or(&page).to_path_buf();
+        for name in undefined_seed_names(&text, &defined) {
+            problems.push(Problem {
+                page: relative.clone(),
+                message: format!(
+                    "`the seed {name}` is not one of the seeds introduction.md names ({}); use one of those names",
+                    defined
+                        .iter()
+                        .map(|n| format!("the seed {n}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            });
+        }
+    }
+    problems
+}
+
+/// The seed names a page defines: `NAME` for every `**the seed NAME**`.
+pub fn seed_names(introduction: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = introduction;
+    while let Some(start) = rest.find("**the seed ") {
+        let after = &rest[start + "**the seed ".len()..];
+        let Some(end) = after.find("**") else { break };
+        names.push(after[..end].trim().to_lowercase());
+        rest = &after[end..];
+    }
+    names
+}
+
+/// The `NAME`s of every `the seed NAME` in `text` (outside code blocks and code spans,
+/// across line breaks, any capitalisation) that are not in `defined`, once each.
+pub fn undefined_seed_names(text: &str, defined: &[String]) -> Vec<String> {
+    let prose = prose_words(text);
+    let mut undefined = Vec::new();
+    for window in prose.windows(3) {
+        if window[0] != "the" || window[1] != "seed" {
+            continue;
+        }
+        // `book's` names the seed book; `the seed's` (no name) is not matched at all.
+        let name = window[2]
+            .split(['\'', '’'])
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        if !name.is_empty() && !defined.contains(&name) && !undefined.contains(&name) {
+            undefined.push(name);
+        }
+    }
+    undefined
+}
+
+/// The words of a page's prose in lower case, without code blocks, code spans or
+/// punctuation other than apostrophes (`seed's` stays one word).
+fn prose_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut in_block = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            in_block = !in_block;
+            continue;
+        }
+        if in_block {
+            continue;
+        }
+        for (i, part) in line.split('`').enumerate() {
+            if i % 2 == 1 {
+                // A code span: a word boundary, but no words.
+                words.push(String::new());
+                continue;
+            }
+            for word in part.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’')) {
+                if !word.is_empty() {
+                    words.push(word.to_lowercase());
+                }
+            }
+        }
+    }
+    words
 }
 
 /// Every page in `SUMMARY.md` exists, and every Markdown file is listed (an orphan page

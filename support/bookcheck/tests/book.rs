@@ -157,3 +157,45 @@ fn the_contract_in_the_book_is_the_shared_contract() {
         );
     }
 }
+
+#[test]
+fn seed_names_are_the_ones_the_introduction_defines() {
+    let introduction = "- **the seed book**: a book.\n- **the seed course**: a course.\n";
+    let defined = bookcheck::seed_names(introduction);
+    assert_eq!(defined, vec!["book".to_string(), "course".to_string()]);
+    let page = "The seed book's warning. As the seed\ncourse does. The seed article says.\n\
+                What the seed's pool does. `the seed code` is code.\n";
+    assert_eq!(
+        bookcheck::undefined_seed_names(page, &defined),
+        vec!["article".to_string()]
+    );
+}
+
+#[test]
+fn a_book_that_names_an_undefined_seed_is_caught() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    fs::write(
+        dir.path().join("SUMMARY.md"),
+        "# Summary\n\n[Introduction](introduction.md)\n- [One](one.md)\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("introduction.md"),
+        "# Intro\n\n- **the seed article**: an article.\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("one.md"),
+        "# One\n\nAs the seed article says, and the Seed paper too.\n",
+    )
+    .unwrap();
+    let found: Vec<String> = check_book(dir.path())
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains("one.md") && found[0].contains("`the seed paper`"),
+        "{found:?}"
+    );
+}
