@@ -1,10 +1,19 @@
-//! One client connection as a state machine. The event loop owns many of these and
-//! calls `on_readable`, `on_writable` and `on_tick` on them; none of the three ever
-//! blocks on the socket, so one slow client cannot hold up the others.
+//! One client connection as a non-blocking state machine. The event loop owns many of
+//! these and calls `on_readable`, `on_writable` and `on_deadline` on them; none of them
+//! ever blocks on the socket, so one slow client cannot hold up the others.
+//!
+//! The HTTP side (where a request ends, what the answer's bytes are, whether the
+//! connection stays open) is webcore's [`Session`], the same one chapters 10, 13, 14
+//! and 17 drive. What is left here is only what a non-blocking socket adds: partial
+//! reads, partial writes, and remembering where we were between events.
 //!
 //! Every method tolerates being called when there is nothing to do: a readiness event
 //! is a hint, not a promise (mio says so: "spurious events" happen), so "the socket has
 //! nothing for us" is `WouldBlock`, and `WouldBlock` is never an error here.
+//!
+//! The methods that can finish an answer return the *next* request when one is
+//! already waiting (pipelining, chapter 18): the caller answers it and hands the answer
+//! back with [`Connection::respond`].
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr};
@@ -12,26 +21,20 @@ use std::time::{Duration, Instant};
 
 use mio::Interest;
 use mio::net::TcpStream;
-use webcore::{HttpError, Limits, Parsed, Plan, Request, Response, Router, log, slow};
-
-/// What every connection needs to know about the server's rules.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    /// From accepting a connection to having its whole request head (and body); also
-    /// how long a client that stops reading our answer may stall it.
-    pub idle_timeout: Duration,
-    pub limits: Limits,
-}
+use webcore::connection::ConnectionOptions;
+use webcore::session::{After, LINGER_BYTES, LINGER_TIME, Next, Outgoing, Session};
+use webcore::{Request, Response, log};
 
 // ANCHOR: state
-/// Where a connection is in its one request/response exchange.
+/// Where a connection is in its exchange.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
-    /// Collecting the request. The `deadline` is the whole-request idle timeout.
+    /// Collecting a request, until the idle deadline.
     Reading,
-    /// `/sleep`: the answer is due at `until`. Nothing to read or write meanwhile: the
+    /// A whole request is in and its answer is being made elsewhere: a `/sleep` that
+    /// ends `until`, a worker thread computing. Nothing to read or write meanwhile; the
     /// connection just waits in the table, costing no thread.
-    Sleeping { until: Instant, duration: Duration },
+    Waiting { until: Option<Instant> },
     /// Sending `output[written..]`, as much as the socket takes each time.
     Writing,
     /// An error answer is out and we sent FIN; we read and throw away whatever the
@@ -42,65 +45,56 @@ pub enum State {
 }
 // ANCHOR_END: state
 
-/// How long, and how much, we keep discarding input after an error answer.
-const DRAIN_TIME: Duration = Duration::from_millis(500);
-const DRAIN_BYTES: usize = 2 * 1024 * 1024;
 /// One `read` at a time goes into this much stack space.
-const CHUNK: usize = 16 * 1024;
-
-/// What the log line says once the answer is out.
-#[derive(Debug, Clone)]
-struct Summary {
-    method: String,
-    target: String,
-    status: u16,
-    body_bytes: usize,
-    /// A HEAD request: the answer's headers describe the body, which stays home.
-    head_only: bool,
-}
+const CHUNK: usize = 4 * 1024;
 
 // ANCHOR: connection
-/// One client: its socket, what it sent, what we owe it, and when we give up on it.
+/// One client: its socket, its HTTP session, what we owe it, and when we give up.
 pub struct Connection {
     stream: TcpStream,
-    peer: String,
+    /// Bytes in, requests out, answers' bytes back (webcore).
+    session: Session,
     state: State,
-    /// Every byte read so far. A non-blocking read returns whatever has arrived, so a
-    /// request comes in pieces; we append, never overwrite, and parse the whole buffer.
-    input: Vec<u8>,
-    /// The response bytes, and how many of them the socket has taken so far: a write
+    /// The answer's bytes, and how many of them the socket has taken so far: a write
     /// on a non-blocking socket may take only part of what we offer.
     output: Vec<u8>,
     written: usize,
-    /// What the event loop registered for us last, so it reregisters only on change.
-    pub registered: Interest,
+    /// What to do once `output` is all out.
+    after: After,
+    /// The answer to send if `Waiting { until }` runs out (the end of a `/sleep`).
+    at_deadline: Option<Response>,
     /// When the current state gives up: the request deadline while `Reading`, the last
     /// progress plus the idle timeout while `Writing`, the end of `Draining`.
     deadline: Instant,
-    started: Instant,
-    summary: Option<Summary>,
-    /// After the answer: close at once (`false`) or drain first (error answers).
-    drain_after: bool,
-    /// Bytes thrown away while `Draining`; past `DRAIN_BYTES` we close anyway.
+    idle_timeout: Duration,
+    /// The kernel may hold bytes we were not told about again: an edge came while we
+    /// did not want input, or we stopped reading at the size limit. Readiness is
+    /// edge-triggered, so before waiting for the next request we must look ourselves.
+    unread: bool,
+    /// Bytes thrown away while `Draining`; past `LINGER_BYTES` we close anyway.
     discarded: usize,
 }
 // ANCHOR_END: connection
 
 impl Connection {
     /// A freshly accepted connection, registered by the caller for `READABLE`.
-    pub fn new(stream: TcpStream, peer: SocketAddr, now: Instant, settings: &Settings) -> Self {
+    pub fn new(
+        stream: TcpStream,
+        peer: SocketAddr,
+        options: &ConnectionOptions,
+        now: Instant,
+    ) -> Self {
         Connection {
             stream,
-            peer: peer.to_string(),
+            session: Session::new(peer.to_string(), options.limits, options.persistence),
             state: State::Reading,
-            input: Vec::new(),
             output: Vec::new(),
             written: 0,
-            registered: Interest::READABLE,
-            deadline: now + settings.idle_timeout,
-            started: now,
-            summary: None,
-            drain_after: false,
+            after: After::Close,
+            at_deadline: None,
+            deadline: now + options.idle_timeout,
+            idle_timeout: options.idle_timeout,
+            unread: false,
             discarded: 0,
         }
     }
@@ -110,7 +104,7 @@ impl Connection {
     }
 
     pub fn peer(&self) -> &str {
-        &self.peer
+        self.session.peer()
     }
 
     /// The socket, for the event loop to register and deregister.
@@ -125,122 +119,130 @@ impl Connection {
     pub fn interest(&self) -> Interest {
         match self.state {
             State::Writing => Interest::WRITABLE,
-            // Sleeping sockets stay registered (mio cannot register "nothing"); a
-            // readable event while asleep is ignored by `on_readable`.
+            // A waiting socket stays registered (mio cannot register "nothing"); a
+            // readable event meanwhile is noted in `unread` and acted on later.
             _ => Interest::READABLE,
         }
     }
     // ANCHOR_END: interest
 
-    // ANCHOR: on_readable
-    /// The socket may have bytes for us: read them all, then see if a request is whole.
-    pub fn on_readable(&mut self, router: &Router, settings: &Settings, now: Instant) {
+    // ANCHOR: deadline
+    /// When this connection next needs the loop's attention if nothing happens on its
+    /// socket; `None` while a worker computes its answer (the worker reports back).
+    pub fn deadline(&self) -> Option<Instant> {
         match self.state {
-            State::Reading => {}
-            State::Draining => return self.discard_input(),
-            // Sleeping or writing: we do not want more input now. It stays in the
-            // kernel's buffer (its window fills, the client slows down), which is fine
-            // for a server that answers one request per connection.
-            _ => return,
+            State::Reading | State::Writing | State::Draining => Some(self.deadline),
+            State::Waiting { until } => until,
+            State::Closed => None,
         }
-        let limit = settings.limits.max_head_bytes + settings.limits.max_body_bytes + CHUNK;
-        let eof = match read_until_would_block(&mut self.stream, &mut self.input, limit) {
-            Ok(eof) => eof,
+    }
+    // ANCHOR_END: deadline
+
+    /// Response bytes not yet taken by the socket: what this connection costs the
+    /// server's memory right now (chapter 16 budgets it).
+    pub fn pending_output(&self) -> usize {
+        self.output.len().saturating_sub(self.written)
+    }
+
+    // ANCHOR: on_readable
+    /// The socket may have bytes for us. Returns a whole request when one is in.
+    pub fn on_readable(&mut self, now: Instant) -> Option<Request> {
+        match self.state {
+            State::Reading => self.read_and_parse(now),
+            State::Draining => {
+                self.discard_input();
+                None
+            }
+            // Waiting or writing: we do not want more input now. It stays in the
+            // kernel's buffer (its window fills, the client slows down); we only note
+            // that it is there, since this edge will not come again.
+            _ => {
+                self.unread = true;
+                None
+            }
+        }
+    }
+
+    /// Reads everything the socket has (up to the session's limit), then asks the
+    /// session what it amounts to.
+    fn read_and_parse(&mut self, now: Instant) -> Option<Request> {
+        let limit = self.session.input_limit() + CHUNK;
+        let eof = match read_until_would_block(&mut self.stream, &mut self.session.input, limit)
+        {
+            Ok(Drained::WouldBlock) => {
+                self.unread = false;
+                false
+            }
+            Ok(Drained::Limit) => {
+                self.unread = true;
+                false
+            }
+            Ok(Drained::Eof) => true,
             Err(e) => {
                 // Typically a reset: the client is gone, there is no one to answer.
-                log::event(&self.peer, &format!("read failed: {e}"));
+                log::event(self.peer(), &format!("read failed: {e}"));
                 self.state = State::Closed;
-                return;
+                return None;
             }
         };
-        match webcore::parse_request(&self.input, &settings.limits) {
-            // A client that half-closed right after its request lands here with `eof`
-            // set: it still gets its answer.
-            Ok(Parsed::Complete { request, .. }) => {
-                self.start_answer(router, &request, settings, now)
+        self.parse(eof, now)
+    }
+
+    /// What the session makes of the input so far. A client that half-closed right
+    /// after its request (`eof`) still gets its answer.
+    fn parse(&mut self, eof: bool, now: Instant) -> Option<Request> {
+        match self.session.next(eof) {
+            Next::Request(request) => {
+                self.state = State::Waiting { until: None };
+                Some(request)
             }
-            Ok(Parsed::Incomplete) if !eof => {} // wait for the next readable event
-            Ok(Parsed::Incomplete) if self.input.is_empty() => {
-                log::event(&self.peer, "closed without sending a request");
+            Next::Read => None, // wait for the next readable event
+            Next::Refuse(outgoing) => self.send(outgoing, now),
+            Next::Close => {
                 self.state = State::Closed;
+                None
             }
-            Ok(Parsed::Incomplete) => {
-                self.fail(HttpError::BadRequest("request cut short"), settings, now)
-            }
-            Err(error) => self.fail(error, settings, now),
         }
     }
     // ANCHOR_END: on_readable
 
-    // ANCHOR: start_answer
-    /// A whole request is in: plan the answer and start on it.
-    fn start_answer(
-        &mut self,
-        router: &Router,
-        request: &Request,
-        settings: &Settings,
-        now: Instant,
-    ) {
-        self.summary = Some(Summary {
-            method: request.method.clone(),
-            target: request.target.clone(),
-            status: 0,
-            body_bytes: 0,
-            head_only: request.is_head(),
-        });
-        let head_only = request.is_head();
-        match router.plan_or_500(request, &self.peer) {
-            Plan::Respond(response) => self.respond(&response, head_only, settings, now),
-            // Not a `thread::sleep`: note when the answer is due and go back to the
-            // loop. The sweep in the event loop wakes us (`on_tick`).
-            Plan::Sleep(duration) => {
-                self.state = State::Sleeping {
-                    until: now + duration,
-                    duration,
-                };
-            }
-            // WRONG ON PURPOSE (chapter 16 fixes it): CPU work runs right here, on the
-            // loop's only thread, and every other client waits until it is done.
-            Plan::Compute(duration) => {
-                let response = slow::burn_cpu(duration);
-                self.respond(&response, head_only, settings, Instant::now());
-            }
+    // ANCHOR: respond
+    /// The answer to the request this connection returned last: start sending it.
+    /// Returns the next request if one is already in (pipelining).
+    pub fn respond(&mut self, response: &Response, now: Instant) -> Option<Request> {
+        if !matches!(self.state, State::Waiting { .. }) {
+            return None; // an answer for a connection that gave up meanwhile
         }
+        self.at_deadline = None;
+        let outgoing = self.session.respond(response);
+        self.send(outgoing, now)
     }
-    // ANCHOR_END: start_answer
 
-    /// Turns `response` into bytes and starts writing them.
-    fn respond(&mut self, response: &Response, head_only: bool, settings: &Settings, now: Instant) {
-        if let Some(summary) = &mut self.summary {
-            summary.status = response.status.code;
-            summary.body_bytes = response.body.len();
-        }
-        self.output = response.to_bytes(head_only);
+    /// The answer will come later: at `until` send `answer` (a `/sleep` ends), unless
+    /// [`Connection::respond`] comes first.
+    pub fn answer_at(&mut self, until: Instant, answer: Response) {
+        self.state = State::Waiting { until: Some(until) };
+        self.at_deadline = Some(answer);
+    }
+    // ANCHOR_END: respond
+
+    fn send(&mut self, outgoing: Outgoing, now: Instant) -> Option<Request> {
+        self.output = outgoing.bytes;
         self.written = 0;
+        self.after = outgoing.after;
         self.state = State::Writing;
-        self.deadline = now + settings.idle_timeout;
+        self.deadline = now + self.idle_timeout;
         // Try at once rather than waiting for a writable event: the send buffer almost
         // always has room, and a short answer then leaves in this very call.
-        self.write_pending(settings, now);
-    }
-
-    /// A request we refuse: answer with its status, then drain and close.
-    fn fail(&mut self, error: HttpError, settings: &Settings, now: Instant) {
-        self.summary = Some(Summary {
-            method: "-".into(),
-            target: "-".into(),
-            status: 0,
-            body_bytes: 0,
-            head_only: false,
-        });
-        self.drain_after = true;
-        self.respond(&error.into_response(), false, settings, now);
+        self.write_pending(now)
     }
 
     /// The socket may have room for more output.
-    pub fn on_writable(&mut self, settings: &Settings, now: Instant) {
+    pub fn on_writable(&mut self, now: Instant) -> Option<Request> {
         if self.state == State::Writing {
-            self.write_pending(settings, now);
+            self.write_pending(now)
+        } else {
+            None
         }
     }
 
@@ -248,54 +250,61 @@ impl Connection {
     /// Writes from `written` on until the socket says `WouldBlock` or all is out.
     /// Never `write_all`: on a non-blocking socket it fails with `WouldBlock` half-way
     /// and does not tell us how much it wrote.
-    fn write_pending(&mut self, settings: &Settings, now: Instant) {
+    fn write_pending(&mut self, now: Instant) -> Option<Request> {
         while self.written < self.output.len() {
             match self.stream.write(&self.output[self.written..]) {
                 Ok(0) => return self.give_up("the socket took no bytes"),
                 Ok(n) => {
                     self.written += n;
                     // Progress: a slow reader is fine, a stalled one is not.
-                    self.deadline = now + settings.idle_timeout;
+                    self.deadline = now + self.idle_timeout;
                 }
                 // The send buffer is full: stay in `Writing`, wait for writable.
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return None,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return self.give_up(&format!("went away mid-response: {e}")),
             }
         }
-        self.finish(now);
+        self.finish(now)
     }
     // ANCHOR_END: write_pending
 
-    /// The whole answer is out: log it, then close or drain.
-    fn finish(&mut self, now: Instant) {
-        if let Some(summary) = &self.summary {
-            log::request(
-                &self.peer,
-                &summary.method,
-                &summary.target,
-                summary.status,
-                summary.body_bytes,
-                now.saturating_duration_since(self.started),
-            );
-        }
+    // ANCHOR: finish
+    /// The whole answer is out: close, drain, or (keep-alive) go back to reading. The
+    /// next request may already be in the input, or in the kernel unannounced.
+    fn finish(&mut self, now: Instant) -> Option<Request> {
         // Give the memory back now: a multi-MiB file should not outlive its write.
         self.output = Vec::new();
-        if self.drain_after {
-            // FIN tells the client the answer is complete; it may still be sending.
-            let _ = self.stream.shutdown(Shutdown::Write);
-            self.state = State::Draining;
-            self.deadline = now + DRAIN_TIME;
-            self.input = Vec::new();
-            self.discard_input();
-        } else {
-            self.state = State::Closed;
+        match self.after {
+            After::KeepOpen => {
+                self.state = State::Reading;
+                self.deadline = now + self.idle_timeout;
+                if self.unread {
+                    self.read_and_parse(now)
+                } else {
+                    self.parse(false, now)
+                }
+            }
+            After::Close => {
+                self.state = State::Closed;
+                None
+            }
+            After::Linger => {
+                // FIN tells the client the answer is complete; it may still be sending.
+                let _ = self.stream.shutdown(Shutdown::Write);
+                self.state = State::Draining;
+                self.deadline = now + LINGER_TIME;
+                self.discard_input();
+                None
+            }
         }
     }
+    // ANCHOR_END: finish
 
-    fn give_up(&mut self, why: &str) {
-        log::event(&self.peer, why);
+    fn give_up(&mut self, why: &str) -> Option<Request> {
+        log::event(self.peer(), why);
         self.state = State::Closed;
+        None
     }
 
     /// Reads and drops input until `WouldBlock`; EOF, an error or too many bytes close.
@@ -306,7 +315,7 @@ impl Connection {
                 Ok(0) => break,
                 Ok(n) => {
                     self.discarded += n;
-                    if self.discarded > DRAIN_BYTES {
+                    if self.discarded > LINGER_BYTES {
                         break;
                     }
                 }
@@ -318,55 +327,80 @@ impl Connection {
         self.state = State::Closed;
     }
 
-    // ANCHOR: on_tick
-    /// Time has passed: act on whatever deadline is due.
-    pub fn on_tick(&mut self, settings: &Settings, now: Instant) {
+    // ANCHOR: on_deadline
+    /// Time has passed: act on the deadline if it is due. (It checks the time itself,
+    /// so a sweep or an early timer changes nothing.) Returns the next request when
+    /// the answer sent here lets a pipelined one through.
+    pub fn on_deadline(&mut self, now: Instant) -> Option<Request> {
         match self.state {
-            State::Reading if now >= self.deadline => {
-                if self.input.is_empty() {
-                    log::event(&self.peer, "sent nothing before the idle timeout");
+            State::Reading if now >= self.deadline => match self.session.timed_out() {
+                // Started a request but did not finish it in time: 408.
+                Some(outgoing) => self.send(outgoing, now),
+                // Said nothing (or nothing more, on a kept-alive connection): close.
+                None => {
                     self.state = State::Closed;
-                } else {
-                    // Started a request but did not finish it in time: 408.
-                    self.fail(HttpError::Timeout, settings, now);
+                    None
                 }
-            }
-            State::Sleeping { until, duration } if now >= until => {
-                let head_only = self.summary.as_ref().is_some_and(|s| s.head_only);
-                self.respond(&slow::sleep_done(duration), head_only, settings, now);
+            },
+            State::Waiting { until: Some(until) } if now >= until => {
+                let answer = self.at_deadline.take()?;
+                self.respond(&answer, now)
             }
             State::Writing if now >= self.deadline => {
-                self.give_up("stopped reading its answer; gave up");
+                self.give_up("stopped reading its answer; gave up")
             }
-            State::Draining if now >= self.deadline => self.state = State::Closed,
-            _ => {}
+            State::Draining if now >= self.deadline => {
+                self.state = State::Closed;
+                None
+            }
+            _ => None,
         }
     }
-    // ANCHOR_END: on_tick
+    // ANCHOR_END: on_deadline
+
+    // ANCHOR: stop_when_idle
+    /// The server is stopping: a connection between requests closes now, one in the
+    /// middle of a request finishes it and then closes.
+    pub fn stop_when_idle(&mut self) {
+        self.session.close_after_this();
+        if self.state == State::Reading && !self.session.mid_request() {
+            self.state = State::Closed;
+        }
+    }
+    // ANCHOR_END: stop_when_idle
+}
+
+/// How a read-until-`WouldBlock` ended.
+enum Drained {
+    /// The socket has nothing more for now.
+    WouldBlock,
+    /// The client closed its side.
+    Eof,
+    /// We stopped at `limit` with bytes perhaps still waiting.
+    Limit,
 }
 
 // ANCHOR: read_until_would_block
-/// Appends everything the socket has to `input`, until `WouldBlock`. Returns whether
-/// the client closed its side (EOF). mio's readiness is edge-triggered: it reports
-/// "readable" once per arrival, so stopping before `WouldBlock` could leave bytes
-/// nobody is told about. The one exception is `limit`: past it the request is too
-/// large anyway, and the parser will say so.
+/// Appends everything the socket has to `input`, until `WouldBlock`. mio's readiness
+/// is edge-triggered: it reports "readable" once per arrival, so stopping before
+/// `WouldBlock` could leave bytes nobody is told about. The one exception is `limit`:
+/// past it the request is too large anyway, and the parser will say so.
 fn read_until_would_block(
     stream: &mut TcpStream,
     input: &mut Vec<u8>,
     limit: usize,
-) -> io::Result<bool> {
+) -> io::Result<Drained> {
     let mut chunk = [0u8; CHUNK];
     while input.len() < limit {
         match stream.read(&mut chunk) {
-            Ok(0) => return Ok(true),
+            Ok(0) => return Ok(Drained::Eof),
             Ok(n) => input.extend_from_slice(&chunk[..n]),
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Drained::WouldBlock),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         }
     }
-    Ok(false)
+    Ok(Drained::Limit)
 }
 // ANCHOR_END: read_until_would_block
 
@@ -375,22 +409,22 @@ mod tests {
     use super::*;
     use std::net::{TcpListener, TcpStream as StdStream};
     use webcore::Status;
+    use webcore::session::Persistence;
 
-    fn settings() -> Settings {
-        Settings {
+    fn options(persistence: Persistence) -> ConnectionOptions {
+        ConnectionOptions {
             idle_timeout: Duration::from_secs(5),
-            limits: Limits::default(),
+            persistence,
+            ..ConnectionOptions::default()
         }
     }
 
-    fn router() -> Router {
-        Router::new()
-            .route(&["GET"], "/", |_| Response::text(Status::OK, "fine\n"))
-            .route(&["GET"], "/panic", |_| panic!("a handler bug"))
+    fn fine() -> Response {
+        Response::text(Status::OK, "fine\n")
     }
 
     /// A connected pair: our side as a non-blocking mio stream, the client's as std.
-    fn pair() -> (Connection, StdStream) {
+    fn pair(persistence: Persistence) -> (Connection, StdStream) {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let client = StdStream::connect(listener.local_addr().expect("addr")).expect("connect");
         let (server, peer) = listener.accept().expect("accept");
@@ -398,8 +432,8 @@ mod tests {
         let connection = Connection::new(
             TcpStream::from_std(server),
             peer,
+            &options(persistence),
             Instant::now(),
-            &settings(),
         );
         client
             .set_read_timeout(Some(Duration::from_secs(5)))
@@ -407,51 +441,52 @@ mod tests {
         (connection, client)
     }
 
-    /// Calls `on_readable` until the state leaves `Reading` (the bytes may take a
-    /// moment to cross loopback), at most a second.
-    fn read_until_state_changes(connection: &mut Connection) {
+    /// Calls `on_readable` until a request comes out (the bytes may take a moment to
+    /// cross loopback), at most a second.
+    fn next_request(connection: &mut Connection) -> Option<Request> {
         let deadline = Instant::now() + Duration::from_secs(1);
-        while connection.state() == State::Reading && Instant::now() < deadline {
-            connection.on_readable(&router(), &settings(), Instant::now());
+        while Instant::now() < deadline {
+            if let Some(request) = connection.on_readable(Instant::now()) {
+                return Some(request);
+            }
+            if connection.state() != State::Reading {
+                return None;
+            }
         }
+        None
     }
 
     // ANCHOR: spurious_test
     #[test]
     fn spurious_readiness_changes_nothing() {
-        let (mut connection, _client) = pair();
+        let (mut connection, _client) = pair(Persistence::OneRequest);
         // Nothing was sent: both calls meet WouldBlock and must leave things as they are.
         for _ in 0..3 {
-            connection.on_readable(&router(), &settings(), Instant::now());
-            connection.on_writable(&settings(), Instant::now());
+            assert!(connection.on_readable(Instant::now()).is_none());
+            assert!(connection.on_writable(Instant::now()).is_none());
             assert_eq!(connection.state(), State::Reading);
             assert_eq!(connection.interest(), Interest::READABLE);
         }
-        // A tick before the deadline does nothing either.
-        connection.on_tick(&settings(), Instant::now());
+        // A deadline check before the deadline does nothing either.
+        connection.on_deadline(Instant::now());
         assert_eq!(connection.state(), State::Reading);
     }
     // ANCHOR_END: spurious_test
 
     #[test]
     fn a_request_in_two_pieces_is_answered_once_whole() {
-        let (mut connection, mut client) = pair();
+        let (mut connection, mut client) = pair(Persistence::OneRequest);
         client.write_all(b"GET / HTTP/1.1\r\n").expect("send");
         // Give the first piece time to arrive, then read it: still incomplete.
-        let deadline = Instant::now() + Duration::from_secs(1);
-        while connection.input.is_empty() && Instant::now() < deadline {
-            connection.on_readable(&router(), &settings(), Instant::now());
-        }
+        assert!(next_request(&mut connection).is_none());
         assert_eq!(connection.state(), State::Reading);
         client.write_all(b"\r\n").expect("send");
-        read_until_state_changes(&mut connection);
-        assert_eq!(
-            connection.state(),
-            State::Closed,
-            "a short answer leaves at once"
-        );
-        let mut answer = Vec::new();
+        let request = next_request(&mut connection).expect("the whole request");
+        assert_eq!(request.path, "/");
+        assert!(connection.respond(&fine(), Instant::now()).is_none());
+        assert_eq!(connection.state(), State::Closed, "a short answer leaves at once");
         drop(connection);
+        let mut answer = Vec::new();
         client.read_to_end(&mut answer).expect("read");
         assert!(answer.starts_with(b"HTTP/1.1 200 OK\r\n"));
         assert!(answer.ends_with(b"fine\n"));
@@ -459,10 +494,11 @@ mod tests {
 
     #[test]
     fn a_half_closed_client_still_gets_its_answer() {
-        let (mut connection, mut client) = pair();
+        let (mut connection, mut client) = pair(Persistence::OneRequest);
         client.write_all(b"GET / HTTP/1.1\r\n\r\n").expect("send");
         client.shutdown(Shutdown::Write).expect("half-close");
-        read_until_state_changes(&mut connection);
+        next_request(&mut connection).expect("the request before the FIN");
+        connection.respond(&fine(), Instant::now());
         drop(connection);
         let mut answer = Vec::new();
         client.read_to_end(&mut answer).expect("read");
@@ -470,34 +506,56 @@ mod tests {
     }
 
     #[test]
-    fn a_panicking_handler_gets_500_not_a_dead_loop() {
-        let (mut connection, mut client) = pair();
+    fn pipelined_requests_come_out_one_answer_at_a_time() {
+        let (mut connection, mut client) = pair(Persistence::KeepAlive { max_requests: 10 });
         client
-            .write_all(b"GET /panic HTTP/1.1\r\n\r\n")
+            .write_all(b"GET /1 HTTP/1.1\r\n\r\nGET /2 HTTP/1.1\r\n\r\nGET /3 HTTP/1.1\r\nConnection: close\r\n\r\n")
             .expect("send");
-        read_until_state_changes(&mut connection);
+        let mut next = next_request(&mut connection);
+        let mut paths = Vec::new();
+        while let Some(request) = next {
+            paths.push(request.path.clone());
+            next = connection.respond(&fine(), Instant::now());
+        }
+        assert_eq!(paths, ["/1", "/2", "/3"]);
+        assert_eq!(connection.state(), State::Closed);
         drop(connection);
-        let mut answer = Vec::new();
-        client.read_to_end(&mut answer).expect("read");
-        assert!(answer.starts_with(b"HTTP/1.1 500 "), "{answer:?}");
+        let mut answers = Vec::new();
+        client.read_to_end(&mut answers).expect("read");
+        let text = String::from_utf8_lossy(&answers);
+        assert_eq!(text.matches("HTTP/1.1 200 OK").count(), 3, "{text}");
     }
 
     #[test]
     fn deadlines_close_a_silent_client_and_408_a_partial_one() {
-        let (mut silent, _client) = pair();
-        silent.on_tick(&settings(), Instant::now() + Duration::from_secs(6));
+        let (mut silent, _client) = pair(Persistence::OneRequest);
+        silent.on_deadline(Instant::now() + Duration::from_secs(6));
         assert_eq!(silent.state(), State::Closed);
 
-        let (mut partial, mut client) = pair();
+        let (mut partial, mut client) = pair(Persistence::OneRequest);
         client.write_all(b"GET / HTTP/1.1\r\n").expect("send");
         let deadline = Instant::now() + Duration::from_secs(1);
-        while partial.input.is_empty() && Instant::now() < deadline {
-            partial.on_readable(&router(), &settings(), Instant::now());
+        while !partial.session.mid_request() && Instant::now() < deadline {
+            partial.on_readable(Instant::now());
         }
-        partial.on_tick(&settings(), Instant::now() + Duration::from_secs(6));
+        partial.on_deadline(Instant::now() + Duration::from_secs(6));
         assert_eq!(partial.state(), State::Draining);
         let mut head = [0u8; 12];
         client.read_exact(&mut head).expect("read");
         assert_eq!(&head, b"HTTP/1.1 408");
+    }
+
+    #[test]
+    fn a_sleep_answers_at_its_deadline_and_not_before() {
+        let (mut connection, mut client) = pair(Persistence::OneRequest);
+        client.write_all(b"GET /sleep HTTP/1.1\r\n\r\n").expect("send");
+        next_request(&mut connection).expect("the request");
+        let due = Instant::now() + Duration::from_secs(2);
+        connection.answer_at(due, fine());
+        assert_eq!(connection.deadline(), Some(due));
+        connection.on_deadline(Instant::now());
+        assert!(matches!(connection.state(), State::Waiting { .. }));
+        connection.on_deadline(due);
+        assert_eq!(connection.state(), State::Closed);
     }
 }

@@ -1,26 +1,16 @@
 //! The readiness loop: one thread asks the kernel "which of these sockets can make
 //! progress?" (`Poll::poll`), does exactly that progress on each, and asks again.
 
-use std::collections::HashMap;
 use std::io;
 use std::time::{Duration, Instant};
 
 use mio::net::TcpListener;
 use mio::{Events, Interest, Poll, Registry, Token};
-use webcore::Router;
-use webcore::log;
+use webcore::connection::ConnectionOptions;
 use webcore::shutdown::Shutdown;
+use webcore::{Plan, Request, Router, log, slow};
 
-use crate::connection::{Connection, Settings, State};
-
-// ANCHOR: tokens
-/// Tokens name what an event is about. Two are fixed; every connection gets the next
-/// number, never reused, so a late event for a closed connection finds no entry
-/// instead of a stranger who inherited its number.
-pub const LISTENER: Token = Token(0);
-pub const WAKER: Token = Token(1);
-const FIRST_CONNECTION: usize = 2;
-// ANCHOR_END: tokens
+use crate::connections::{Accepting, Connections, LISTENER, WAKER, accept_waiting};
 
 // ANCHOR: sweep_every
 /// Chapter 15 has no timer structure: `poll` returns at least this often, and a sweep
@@ -30,70 +20,64 @@ const FIRST_CONNECTION: usize = 2;
 const SWEEP_EVERY: Duration = Duration::from_millis(250);
 // ANCHOR_END: sweep_every
 
-/// After a signal, how long the connections in flight get before we exit anyway.
-const DRAIN_LIMIT: Duration = Duration::from_secs(10);
-
 /// Everything the loop owns.
 struct Server {
     /// `None` once shutdown has begun: no new connections.
     listener: Option<TcpListener>,
-    /// The table of live connections, looked up by the token an event carries.
-    connections: HashMap<Token, Connection>,
-    next_token: usize,
+    connections: Connections,
     /// An `accept` failed for lack of resources (`EMFILE`): retry on the next pass,
     /// because the edge-triggered listener will not tell us again about clients
     /// already waiting in the backlog.
     accept_again: bool,
     router: Router,
-    settings: Settings,
+    options: ConnectionOptions,
 }
 
 // ANCHOR: run
-/// Serves until `shutdown` is requested (and the connections in flight finish).
-/// `poll` must have `waker` registered as [`WAKER`]: a signal wakes it through that.
+/// Serves until `shutdown` is requested, then lets the connections in flight finish
+/// (for at most `drain`). `poll` must have a waker registered as [`WAKER`]: a signal
+/// wakes it through that. Returns an error only when the listening socket breaks.
 pub fn run(
     mut poll: Poll,
     mut listener: TcpListener,
     router: Router,
-    settings: Settings,
+    options: ConnectionOptions,
+    drain: Duration,
     shutdown: &Shutdown,
 ) -> io::Result<()> {
     poll.registry()
         .register(&mut listener, LISTENER, Interest::READABLE)?;
     let mut server = Server {
         listener: Some(listener),
-        connections: HashMap::new(),
-        next_token: FIRST_CONNECTION,
+        connections: Connections::default(),
         accept_again: false,
         router,
-        settings,
+        options,
     };
     let mut events = Events::with_capacity(1024);
     let mut last_sweep = Instant::now();
     let mut draining_since = None;
     loop {
-        match poll.poll(&mut events, Some(SWEEP_EVERY)) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        }
+        wait_for_events(&mut poll, &mut events, Some(SWEEP_EVERY))?;
         for event in events.iter() {
             match event.token() {
-                LISTENER => server.accept_all(poll.registry()),
+                LISTENER => server.accept(poll.registry())?,
                 WAKER => {} // a signal: the shutdown flag is checked below
                 token => server.on_event(poll.registry(), token, event),
             }
         }
         if server.accept_again {
-            server.accept_all(poll.registry());
+            server.accept(poll.registry())?;
         }
         if last_sweep.elapsed() >= SWEEP_EVERY {
             server.sweep(poll.registry());
             last_sweep = Instant::now();
         }
+        // The log lines of this turn, in one write (webcore's `log::buffer_this_thread`).
+        log::flush();
         if shutdown.is_requested() {
             let since = *draining_since.get_or_insert_with(|| server.stop_accepting(&poll));
-            if server.connections.is_empty() || since.elapsed() > DRAIN_LIMIT {
+            if server.connections.is_empty() || since.elapsed() > drain {
                 return Ok(());
             }
         }
@@ -101,106 +85,107 @@ pub fn run(
 }
 // ANCHOR_END: run
 
-impl Server {
-    // ANCHOR: accept_all
-    /// The listener is readable: accept every waiting client, until `WouldBlock`.
-    /// One `accept` per event would strand the rest, since the event will not repeat.
-    fn accept_all(&mut self, registry: &Registry) {
-        self.accept_again = false;
-        let Some(listener) = &self.listener else {
-            return;
-        };
-        loop {
-            match listener.accept() {
-                Ok((stream, peer)) => {
-                    let token = Token(self.next_token);
-                    self.next_token += 1;
-                    let mut connection =
-                        Connection::new(stream, peer, Instant::now(), &self.settings);
-                    match registry.register(connection.stream_mut(), token, Interest::READABLE) {
-                        Ok(()) => {
-                            self.connections.insert(token, connection);
-                        }
-                        Err(e) => log::event(peer.to_string().as_str(), &format!("register: {e}")),
-                    }
-                }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                // ECONNABORTED: that client gave up while waiting; the next one may not.
-                Err(e) if e.kind() == io::ErrorKind::ConnectionAborted => continue,
-                Err(e) => {
-                    // EMFILE / ENFILE / ENOMEM: out of something. Try again next pass.
-                    log::event("server", &format!("accept failed: {e}"));
-                    self.accept_again = true;
-                    return;
-                }
-            }
-        }
+/// `poll`, except that a signal interrupting it is no error: the loop just goes round.
+pub fn wait_for_events(
+    poll: &mut Poll,
+    events: &mut Events,
+    timeout: Option<Duration>,
+) -> io::Result<()> {
+    match poll.poll(events, timeout) {
+        Err(e) if e.kind() == io::ErrorKind::Interrupted => Ok(()),
+        other => other,
     }
-    // ANCHOR_END: accept_all
+}
+
+impl Server {
+    /// The listener is readable (or an accept failed earlier): take everyone waiting.
+    fn accept(&mut self, registry: &Registry) -> io::Result<()> {
+        let Some(listener) = &self.listener else {
+            return Ok(());
+        };
+        let accepting =
+            accept_waiting(listener, registry, &mut self.connections, &self.options, usize::MAX)?;
+        // After a shortage, look again on the next pass (at most a sweep away).
+        self.accept_again = matches!(accepting, Accepting::BackOff(_));
+        Ok(())
+    }
 
     // ANCHOR: on_event
-    /// A connection's socket is ready for something: let its state machine act.
+    /// A connection's socket is ready for something: let its state machine act, and
+    /// answer every request that comes out of it.
     fn on_event(&mut self, registry: &Registry, token: Token, event: &mio::event::Event) {
-        // A stale event for a connection closed earlier in this batch: nothing to do.
-        let Some(connection) = self.connections.get_mut(&token) else {
-            return;
+        let Some(connection) = self.connections.get_mut(token) else {
+            return; // a stale event for a connection closed earlier in this batch
         };
         let now = Instant::now();
         // Errors and hang-ups are reported as readable/writable too: the next read or
         // write returns the error (or EOF), and the state machine deals with it.
+        let mut request = None;
         if event.is_readable() || event.is_read_closed() || event.is_error() {
-            connection.on_readable(&self.router, &self.settings, now);
+            request = connection.on_readable(now);
         }
         if event.is_writable() || event.is_write_closed() {
-            connection.on_writable(&self.settings, now);
+            request = request.or(connection.on_writable(now));
         }
-        if !settle(registry, token, connection) {
-            self.connections.remove(&token);
-        }
+        self.answer(token, request);
+        self.connections.settle(registry, token);
     }
     // ANCHOR_END: on_event
+
+    // ANCHOR: answer
+    /// Answers `request` on connection `token`, and the pipelined requests after it.
+    fn answer(&mut self, token: Token, mut request: Option<Request>) {
+        let Some(connection) = self.connections.get_mut(token) else {
+            return;
+        };
+        while let Some(next) = request.take() {
+            let now = Instant::now();
+            request = match self.router.plan_or_500(&next, connection.peer()) {
+                Plan::Respond(response) => connection.respond(&response, now),
+                // Not a `thread::sleep`: note when the answer is due and go back to the
+                // loop. The sweep sends it (`on_deadline`).
+                Plan::Sleep(duration) => {
+                    connection.answer_at(now + duration, slow::sleep_done(duration));
+                    None
+                }
+                // WRONG ON PURPOSE (chapter 16 fixes it): CPU work runs right here, on
+                // the loop's only thread, and every other client waits until it is done.
+                Plan::Compute(duration) => {
+                    let response = slow::burn_cpu(duration);
+                    connection.respond(&response, Instant::now())
+                }
+            };
+        }
+    }
+    // ANCHOR_END: answer
 
     /// Acts on every deadline that has passed.
     fn sweep(&mut self, registry: &Registry) {
         let now = Instant::now();
-        self.connections.retain(|token, connection| {
-            connection.on_tick(&self.settings, now);
-            settle(registry, *token, connection)
-        });
+        for token in self.connections.tokens() {
+            let request = self
+                .connections
+                .get_mut(token)
+                .and_then(|connection| connection.on_deadline(now));
+            self.answer(token, request);
+            self.connections.settle(registry, token);
+        }
     }
 
-    /// Shutdown: deregister and close the listener. Returns when that happened.
+    /// Shutdown: close the listener (new clients are refused at once), close the
+    /// connections that sit between requests. Returns when that happened.
     fn stop_accepting(&mut self, poll: &Poll) -> Instant {
         if let Some(mut listener) = self.listener.take() {
             let _ = poll.registry().deregister(&mut listener);
         }
-        eprintln!(
-            "server: stopped accepting; {} connection(s) still open",
-            self.connections.len()
+        self.connections.stop_when_idle(poll.registry());
+        log::event(
+            "server",
+            &format!(
+                "stopped accepting; {} connection(s) still open",
+                self.connections.len()
+            ),
         );
         Instant::now()
     }
 }
-
-// ANCHOR: settle
-/// After a connection acted: drop it if it is finished, or tell the kernel what it waits
-/// for now if that changed. Returns whether to keep it in the table.
-fn settle(registry: &Registry, token: Token, connection: &mut Connection) -> bool {
-    if connection.state() == State::Closed {
-        // Deregister before the socket closes (on drop), as mio asks.
-        let _ = registry.deregister(connection.stream_mut());
-        return false;
-    }
-    let wanted = connection.interest();
-    if wanted != connection.registered {
-        if let Err(e) = registry.reregister(connection.stream_mut(), token, wanted) {
-            log::event(connection.peer(), &format!("reregister failed: {e}"));
-            let _ = registry.deregister(connection.stream_mut());
-            return false;
-        }
-        connection.registered = wanted;
-    }
-    true
-}
-// ANCHOR_END: settle

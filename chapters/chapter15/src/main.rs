@@ -1,25 +1,19 @@
-//! Chapter 15: one thread, many sockets. A readiness event loop written by hand on
-//! mio: the loop never blocks on a socket, so ten thousand clients cost ten thousand
-//! small table entries, not ten thousand threads.
-//!
-//! `event_loop.rs` is the loop, `connection.rs` one client's state machine.
-//! `src/bin/echo-select.rs` is where the chapter starts: the seed course's select()
-//! echo server, on mio.
+//! Chapter 15: one thread, many sockets, on a hand-written mio event loop. The loop is
+//! in the library (`lib.rs`), so chapters 16 and 18 can build on it; this is the thin
+//! `main` that starts it.
 #![forbid(unsafe_code)]
 
-mod connection;
-mod event_loop;
-
+use std::io;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use chapter15::{connections, event_loop, listen};
 use clap::Parser;
 use mio::{Poll, Waker};
 use webcore::Router;
-use webcore::cli::{ServerArgs, TimeoutArgs};
+use webcore::cli::{DrainArgs, ServerArgs, TimeoutArgs};
+use webcore::connection::ConnectionOptions;
 use webcore::shutdown::Shutdown;
-
-use connection::Settings;
 
 /// Serve the site from one thread with a mio event loop, until a signal.
 #[derive(Parser, Debug)]
@@ -29,6 +23,8 @@ struct Args {
     server: ServerArgs,
     #[command(flatten)]
     timeouts: TimeoutArgs,
+    #[command(flatten)]
+    drain: DrainArgs,
     /// How many connections may wait to be accepted (capped by net.core.somaxconn).
     #[arg(long, value_name = "N", default_value_t = 4096)]
     backlog: i32,
@@ -37,46 +33,47 @@ struct Args {
 // ANCHOR: main
 fn main() -> ExitCode {
     let args = Args::parse();
+    match serve(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(why) => {
+            webcore::log::line(format_args!("error: {why}"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Sets everything up, announces the address, and runs the loop until a signal.
+fn serve(args: &Args) -> Result<(), String> {
     // No cap until chapter 16; ask for room for the seed's 10,000 connections.
     webcore::fd_limit::raise_open_files(10_000);
     let router = Router::site(&args.server.root).with_slow_routes();
-    let settings = Settings {
+    let options = ConnectionOptions {
         idle_timeout: args.timeouts.idle_timeout(),
-        limits: Default::default(),
+        ..ConnectionOptions::default()
     };
-    // A real backlog (see webcore's `bind_with_backlog`), and non-blocking for mio.
-    let bound = webcore::ready::bind_with_backlog(args.server.addr, args.backlog).and_then(|std| {
-        std.set_nonblocking(true)?;
-        Ok(mio::net::TcpListener::from_std(std))
-    });
-    let listener = match bound {
-        Ok(listener) => listener,
-        Err(e) => return fail(&format!("cannot listen on {}: {e}", args.server.addr)),
-    };
+    let listener = listen::bind(args.server.addr, args.backlog)
+        .map_err(|e| format!("cannot listen on {}: {e}", args.server.addr))?;
     // The loop sleeps in `poll`, not in `accept`: a signal wakes it through a Waker,
     // an event the kernel delivers like any socket's.
-    let (poll, shutdown) = match Poll::new().and_then(|poll| {
-        let waker = Arc::new(Waker::new(poll.registry(), event_loop::WAKER)?);
-        let shutdown = Shutdown::on_signal(move || {
-            let _ = waker.wake();
-        })?;
-        Ok((poll, shutdown))
-    }) {
-        Ok(both) => both,
-        Err(e) => return fail(&format!("cannot set up the event loop: {e}")),
-    };
-    match listener.local_addr() {
-        Ok(addr) => webcore::ready::announce(addr),
-        Err(e) => return fail(&format!("cannot read the bound address: {e}")),
-    }
-    match event_loop::run(poll, listener, router, settings, &shutdown) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => fail(&format!("the event loop failed: {e}")),
-    }
+    let (poll, shutdown) =
+        with_waker().map_err(|e| format!("cannot set up the event loop: {e}"))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the bound address: {e}"))?;
+    webcore::ready::announce(addr);
+    // From here on the loop writes its log lines once per turn, not once per request.
+    webcore::log::buffer_this_thread();
+    event_loop::run(poll, listener, router, options, args.drain.drain_timeout(), &shutdown)
+        .map_err(|e| format!("the event loop failed: {e}"))
 }
 // ANCHOR_END: main
 
-fn fail(message: &str) -> ExitCode {
-    eprintln!("error: {message}");
-    ExitCode::FAILURE
+/// A `Poll` with a `Waker`, and SIGINT/SIGTERM wired to that waker.
+fn with_waker() -> io::Result<(Poll, Shutdown)> {
+    let poll = Poll::new()?;
+    let waker = Arc::new(Waker::new(poll.registry(), connections::WAKER)?);
+    let shutdown = Shutdown::on_signal(move || {
+        let _ = waker.wake();
+    })?;
+    Ok((poll, shutdown))
 }

@@ -39,6 +39,26 @@ impl TimeoutArgs {
     }
 }
 
+/// `--drain-timeout`: the servers that serve several connections at once (13 on).
+#[derive(clap::Args, Debug, Clone)]
+pub struct DrainArgs {
+    /// After SIGINT/SIGTERM, how many seconds the requests in flight get to finish
+    /// before the server exits anyway.
+    #[arg(
+        long = "drain-timeout",
+        value_name = "SECS",
+        default_value_t = 15,
+        value_parser = clap::value_parser!(u64).range(0..=3600)
+    )]
+    pub drain_timeout_secs: u64,
+}
+
+impl DrainArgs {
+    pub fn drain_timeout(&self) -> Duration {
+        Duration::from_secs(self.drain_timeout_secs)
+    }
+}
+
 /// Accepts `127.0.0.1:8080`, `[::1]:8080` and names like `localhost:8080`.
 pub fn parse_addr(text: &str) -> Result<SocketAddr, String> {
     text.to_socket_addrs()

@@ -1,26 +1,31 @@
-//! The blocking driver: one connection, one request, one response, closed.
-//! Chapters 10, 13 and 14 call [`serve_connection`] from their own accept loops.
+//! The blocking driver: one connection on one thread, read with deadlines, answered
+//! through a [`Session`]. Chapters 10, 13 and 14 call [`serve_connection`] from their
+//! own accept loops; with [`Persistence::KeepAlive`] it serves request after request.
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown as Direction, TcpStream};
 use std::panic::{self, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
-use crate::error::HttpError;
 use crate::limits::Limits;
 use crate::log;
-use crate::parse::{Parsed, parse_request};
 use crate::request::Request;
 use crate::response::Response;
 use crate::router::{Router, handler_panicked};
+use crate::session::{After, LINGER_BYTES, LINGER_TIME, Next, Persistence, Session};
 
-/// How patient we are with one client.
+// ANCHOR: options
+/// How patient we are with one client, and how long it may stay: the one options type
+/// every Part II driver (blocking, event loop, tokio) takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConnectionOptions {
-    /// From accepting the connection to having the whole request. Also the longest a
-    /// single write of the response may block on a client that does not read.
+    /// From accepting the connection (or answering its previous request) to having the
+    /// whole next request. Also the longest a client that stops reading our answer may
+    /// stall it.
     pub idle_timeout: Duration,
     pub limits: Limits,
+    /// One request per connection (chapters 05–17) or keep-alive (18).
+    pub persistence: Persistence,
 }
 
 impl Default for ConnectionOptions {
@@ -28,14 +33,17 @@ impl Default for ConnectionOptions {
         ConnectionOptions {
             idle_timeout: Duration::from_secs(10),
             limits: Limits::default(),
+            persistence: Persistence::OneRequest,
         }
     }
 }
+// ANCHOR_END: options
 
-/// How a connection ended, for callers that count (tests, chapter 19's statistics).
+/// How a connection ended, for callers that count (tests, chapter 13's log line).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConnectionOutcome {
-    /// We sent a response with this status (including 400, 408, 500 …).
+    /// We sent a response with this status (including 400, 408, 500 …); with
+    /// keep-alive, the status of the last one.
     Answered(u16),
     /// The client sent nothing and hung up, or stayed silent until the deadline.
     Silent,
@@ -43,119 +51,85 @@ pub enum ConnectionOutcome {
     ClientGone,
 }
 
-/// Why [`read_request`] returned no request.
-#[derive(Debug)]
-pub enum ReadError {
-    /// Not a single byte arrived before EOF or the deadline.
-    Silent,
-    /// The bytes are no request, or came too slowly: answer with this error's status.
-    Http(HttpError),
-    /// The socket failed (typically a reset).
-    Io(io::Error),
-}
-
 // ANCHOR: read_request
-/// Reads until `buf` holds a whole request, or `deadline` passes.
+/// Reads into the session until it has a whole request (or a refusal), or `deadline`
+/// passes.
 ///
 /// The deadline is for the whole request, not for each `read`: a read timeout alone
 /// restarts with every byte, so a client sending one byte a second would hold us
 /// forever. Before each read we set the timeout to whatever is left.
 pub fn read_request(
     stream: &mut TcpStream,
+    session: &mut Session,
     deadline: Instant,
-    limits: &Limits,
-) -> Result<Request, ReadError> {
-    let mut buf = Vec::new();
+) -> io::Result<Next> {
     let mut chunk = [0u8; 4096];
+    let mut eof = false;
     loop {
-        match parse_request(&buf, limits) {
-            Ok(Parsed::Complete { request, .. }) => return Ok(request),
-            Ok(Parsed::Incomplete) => {}
-            Err(e) => return Err(ReadError::Http(e)),
+        match session.next(eof) {
+            Next::Read => {}
+            decided => return Ok(decided),
         }
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
-            return Err(too_slow(&buf));
+            // 408 if the client had started a request, a quiet close if not.
+            return Ok(session.timed_out().map_or(Next::Close, Next::Refuse));
         }
-        stream.set_read_timeout(Some(left)).map_err(ReadError::Io)?;
+        stream.set_read_timeout(Some(left))?;
         match stream.read(&mut chunk) {
-            Ok(0) if buf.is_empty() => return Err(ReadError::Silent),
-            Ok(0) => return Err(ReadError::Http(HttpError::BadRequest("request cut short"))),
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Ok(0) => eof = true,
+            Ok(n) => session.input.extend_from_slice(&chunk[..n]),
             // A timed-out read says WouldBlock on Unix and TimedOut on Windows; the
             // deadline check at the top of the loop decides what it means.
             Err(e)
                 if matches!(
                     e.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
                 ) => {}
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(ReadError::Io(e)),
+            Err(e) => return Err(e),
         }
-    }
-}
-
-/// The deadline passed: 408 if the client had started a request, silence if not.
-fn too_slow(buf: &[u8]) -> ReadError {
-    if buf.is_empty() {
-        ReadError::Silent
-    } else {
-        ReadError::Http(HttpError::Timeout)
     }
 }
 // ANCHOR_END: read_request
 
 // ANCHOR: serve_connection
-/// Serves one request on `stream`, then closes it. Never panics and never returns an
-/// error: whatever happens is answered with a status code where there is still
-/// someone to answer, and logged on stderr.
+/// Serves `stream` until the session says to close. Never panics and never returns an
+/// error: whatever happens is answered with a status code where there is still someone
+/// to answer, and logged on stderr.
 pub fn serve_connection(
     mut stream: TcpStream,
     router: &Router,
     options: &ConnectionOptions,
 ) -> ConnectionOutcome {
-    let started = Instant::now();
     let peer = stream
         .peer_addr()
         .map_or_else(|_| "?".to_string(), |addr| addr.to_string());
-    let deadline = started + options.idle_timeout;
-    let request = match read_request(&mut stream, deadline, &options.limits) {
-        Ok(request) => request,
-        Err(ReadError::Silent) => {
-            log::event(&peer, "closed without sending a request");
-            return ConnectionOutcome::Silent;
+    let mut session = Session::new(peer, options.limits, options.persistence);
+    let mut outcome = ConnectionOutcome::Silent;
+    loop {
+        let deadline = Instant::now() + options.idle_timeout;
+        let outgoing = match read_request(&mut stream, &mut session, deadline) {
+            Ok(Next::Request(request)) => session.respond(&answer(router, &request, session.peer())),
+            Ok(Next::Refuse(outgoing)) => outgoing,
+            Ok(Next::Close | Next::Read) => return outcome,
+            Err(e) => {
+                log::event(session.peer(), &format!("read failed: {e}"));
+                return ConnectionOutcome::ClientGone;
+            }
+        };
+        outcome = match send(&mut stream, &outgoing.bytes, options, session.peer()) {
+            Ok(()) => ConnectionOutcome::Answered(outgoing.status),
+            Err(()) => return ConnectionOutcome::ClientGone,
+        };
+        match outgoing.after {
+            After::KeepOpen => continue,
+            After::Close => return outcome,
+            After::Linger => {
+                linger(&mut stream);
+                return outcome;
+            }
         }
-        Err(ReadError::Io(e)) => {
-            log::event(&peer, &format!("read failed: {e}"));
-            return ConnectionOutcome::ClientGone;
-        }
-        Err(ReadError::Http(error)) => {
-            // We stopped reading part-way, so unread bytes may be waiting: linger.
-            let response = error.into_response();
-            let outcome = send(&mut stream, &response, false, options, &peer);
-            log::request(
-                &peer,
-                "-",
-                "-",
-                response.status.code,
-                response.body.len(),
-                started.elapsed(),
-            );
-            linger(&mut stream);
-            return outcome;
-        }
-    };
-    let response = answer(router, &request, &peer);
-    let outcome = send(&mut stream, &response, request.is_head(), options, &peer);
-    log::request(
-        &peer,
-        &request.method,
-        &request.target,
-        response.status.code,
-        response.body.len(),
-        started.elapsed(),
-    );
-    outcome
+    }
 }
 // ANCHOR_END: serve_connection
 
@@ -172,37 +146,23 @@ fn answer(router: &Router, request: &Request, peer: &str) -> Response {
 // ANCHOR_END: answer
 
 // ANCHOR: send
-/// Writes the whole response in one go. A client that resets or stops reading costs us
-/// a log line and at most `idle_timeout`, never the server.
+/// Writes the whole answer in one go. A client that resets or stops reading costs us a
+/// log line and at most `idle_timeout`, never the server.
 fn send(
     stream: &mut TcpStream,
-    response: &Response,
-    head_only: bool,
+    bytes: &[u8],
     options: &ConnectionOptions,
     peer: &str,
-) -> ConnectionOutcome {
-    let bytes = response.to_bytes(head_only);
+) -> Result<(), ()> {
     let written = stream
         .set_write_timeout(Some(options.idle_timeout))
-        .and_then(|()| stream.write_all(&bytes));
-    match written {
-        Ok(()) => ConnectionOutcome::Answered(response.status.code),
-        Err(e) => {
-            log::event(peer, &format!("went away mid-response: {e}"));
-            ConnectionOutcome::ClientGone
-        }
-    }
+        .and_then(|()| stream.write_all(bytes));
+    written.map_err(|e| log::event(peer, &format!("went away mid-response: {e}")))
 }
 // ANCHOR_END: send
 
-/// How long, and how much, we keep reading after an error response.
-const LINGER_TIME: Duration = Duration::from_millis(500);
-const LINGER_BYTES: usize = 2 * 1024 * 1024;
-
-/// Closes after an error response without losing it. Closing a socket that still has
-/// unread bytes makes the kernel send a reset, and a reset can make the client throw
-/// away our answer before reading it. So: send FIN, then read and discard what the
-/// client is still sending, for a bounded time.
+/// Closes after an error answer without losing it ([`After::Linger`]): send FIN, then
+/// read and discard what the client is still sending, for a bounded time.
 fn linger(stream: &mut TcpStream) {
     let _ = stream.shutdown(Direction::Write);
     let deadline = Instant::now() + LINGER_TIME;
@@ -356,5 +316,26 @@ mod tests {
                 ConnectionOutcome::Answered(200)
             ]
         );
+    }
+
+    #[test]
+    fn with_keep_alive_one_connection_carries_several_requests() {
+        let options = ConnectionOptions {
+            persistence: Persistence::KeepAlive { max_requests: 100 },
+            ..ConnectionOptions::default()
+        };
+        let (addr, handle) = server(ok_router(), options, 1);
+        let mut stream = connect(addr);
+        // Two pipelined requests, the second asking to close.
+        stream
+            .write_all(b"GET / HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).unwrap();
+        let text = String::from_utf8_lossy(&response);
+        assert_eq!(text.matches("HTTP/1.1 200 OK\r\n").count(), 2, "{text}");
+        assert!(text.contains("Connection: keep-alive\r\n"), "{text}");
+        assert!(text.contains("Connection: close\r\n"), "{text}");
+        assert_eq!(handle.join().unwrap(), [ConnectionOutcome::Answered(200)]);
     }
 }

@@ -26,6 +26,7 @@ pub mod request;
 pub mod response;
 pub mod router;
 pub mod serve;
+pub mod session;
 pub mod shutdown;
 pub mod slow;
 // ANCHOR_END: modules
