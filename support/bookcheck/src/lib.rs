@@ -183,6 +183,7 @@ pub fn check_page(text: &str, dir: &Path) -> Vec<String> {
         }
     }
     problems.extend(pasted_rust_blocks(text));
+    problems.extend(blocks_run_together(text));
     for target in links(text) {
         if let Err(message) = check_link(&target, dir) {
             problems.push(message);
@@ -332,6 +333,94 @@ fn pasted_rust_blocks(text: &str) -> Vec<String> {
         }
     }
     problems
+}
+
+/// Markdown blocks that a missing blank line runs together. They render, but not as
+/// written:
+///
+/// - a line at column 0 right after a list item is swallowed into that item (a *lazy
+///   continuation line*): `- last item` then `See the appendix.` becomes one bullet;
+/// - an image on its own line next to a line of text becomes one paragraph with it, the
+///   image inline in the sentence;
+/// - a code fence touching a paragraph or list: CommonMark lets it interrupt one, but the
+///   page's source no longer shows where the prose ends, and an indented fence after a
+///   list item changes which item owns it.
+pub fn blocks_run_together(text: &str) -> Vec<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let blank = |i: usize| lines.get(i).is_none_or(|line| line.trim().is_empty());
+    let mut problems = Vec::new();
+    let mut in_block = false;
+    // Whether the line before belongs to a list item (its marker line or an indented
+    // continuation of it, with no blank line since).
+    let mut in_list = false;
+    // Whether the line before is a paragraph's text.
+    let mut in_paragraph = false;
+    for (i, line) in lines.iter().enumerate() {
+        let number = i + 1;
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") {
+            if !in_block && i > 0 && !blank(i - 1) {
+                problems.push(format!(
+                    "line {number}: a code fence opens right after a line of text; put a blank line before it"
+                ));
+            }
+            if in_block && !blank(i + 1) {
+                problems.push(format!(
+                    "line {number}: a code fence closes right before a line of text; put a blank line after it"
+                ));
+            }
+            in_block = !in_block;
+            in_list = false;
+            in_paragraph = false;
+            continue;
+        }
+        if in_block {
+            continue;
+        }
+        if trimmed.is_empty() {
+            in_list = false;
+            in_paragraph = false;
+            continue;
+        }
+        if trimmed.starts_with("![") && trimmed.ends_with(')') {
+            if (i > 0 && !blank(i - 1)) || !blank(i + 1) {
+                problems.push(format!(
+                    "line {number}: an image on its own line touches a line of text, so both render as one paragraph; put blank lines around the image"
+                ));
+            }
+        }
+        let indented = line.starts_with([' ', '\t']);
+        if let Some(ordinal) = list_marker(trimmed) {
+            // An ordered item other than `1.` cannot interrupt a paragraph: `09. What…`
+            // in the middle of one is text.
+            if !(in_paragraph && ordinal.is_some_and(|n| n != 1)) {
+                in_list = true;
+                in_paragraph = false;
+                continue;
+            }
+        }
+        if in_list && !indented {
+            problems.push(format!(
+                "line {number}: this line starts at column 0 right after a list item, so it renders as part of that item; put a blank line before it (or indent it, if it belongs to the item)"
+            ));
+        }
+        in_paragraph = !in_list;
+    }
+    problems
+}
+
+/// `Some(None)` for a bullet (`- `, `* `, `+ `), `Some(Some(n))` for an ordered item
+/// (`n. ` or `n) `), `None` for any other line (`line` without its indentation).
+fn list_marker(line: &str) -> Option<Option<u64>> {
+    if ["- ", "* ", "+ "].iter().any(|m| line.starts_with(m)) {
+        return Some(None);
+    }
+    let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let rest = &line[digits..];
+    if (1..=9).contains(&digits) && (rest.starts_with(". ") || rest.starts_with(") ")) {
+        return Some(line[..digits].parse().ok());
+    }
+    None
 }
 
 /// Link and image targets, `[text](target)`, outside code blocks and code spans.

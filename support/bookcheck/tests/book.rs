@@ -39,7 +39,7 @@ fn problems(page: &str) -> Vec<String> {
 
 #[test]
 fn a_good_include_and_link_pass() {
-    let page = "```rust\n{{#include code.rs:full}}\n```\n\n```rust\n{{#include plain.rs}}\n```\nSee [other](other.md#top) and [web](https://example.com).\n";
+    let page = "```rust\n{{#include code.rs:full}}\n```\n\n```rust\n{{#include plain.rs}}\n```\n\nSee [other](other.md#top) and [web](https://example.com).\n";
     assert_eq!(problems(page), Vec::<String>::new());
 }
 
@@ -87,7 +87,7 @@ fn pasted_rust_is_caught() {
 
 #[test]
 fn a_broken_link_is_caught_but_code_spans_are_not_links() {
-    let found = problems("See [gone](gone.md) but not `[x](y.md)`.\n```text\n[a](b.md)\n```\n");
+    let found = problems("See [gone](gone.md) but not `[x](y.md)`.\n\n```text\n[a](b.md)\n```\n");
     assert_eq!(found, vec!["broken link: gone.md".to_string()]);
 }
 
@@ -197,5 +197,66 @@ fn a_book_that_names_an_undefined_seed_is_caught() {
     assert!(
         found[0].contains("one.md") && found[0].contains("`the seed paper`"),
         "{found:?}"
+    );
+}
+
+#[test]
+fn a_line_after_a_list_item_without_a_blank_line_is_caught() {
+    // The defect chapters 07 and 08 had: the last bullet swallowed the next sentence.
+    let found = problems("- `cargo run -p one`: one.\n- two,\n  still two.\nSee the appendix.\n");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("line 4:") && found[0].contains("part of that item"),
+        "{found:?}"
+    );
+    assert_eq!(
+        problems("- one,\n  still one.\n\nSee the appendix.\n"),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn an_ordered_marker_inside_a_paragraph_is_text_not_a_list() {
+    assert_eq!(
+        problems("Every chapter since\n09. What is new is\nhow the bytes move.\n"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        problems("Steps:\n\n1. one\n2. two\n   more of two\n\nDone.\n"),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn an_image_touching_text_is_caught() {
+    // The defect chapter 06 had: the image and the next paragraph rendered as one.
+    let found = problems("Before.\n\n![A picture](other.md)\n The example measures it.\n");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("line 3:") && found[0].contains("one paragraph"),
+        "{found:?}"
+    );
+    let found = problems("Before.\n![A picture](other.md)\n\nAfter.\n");
+    assert!(
+        found.iter().any(|p| p.contains("one paragraph")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_code_fence_touching_text_is_caught() {
+    let found = problems("Run it:\n```console\n$ ls\n```\nThen look.\n");
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(
+        found[0].starts_with("line 2:") && found[0].contains("opens"),
+        "{found:?}"
+    );
+    assert!(
+        found[1].starts_with("line 4:") && found[1].contains("closes"),
+        "{found:?}"
+    );
+    assert_eq!(
+        problems("Run it:\n\n```console\n$ ls\n```\n\n- a list\n\n  ```text\n  inside\n  ```\n"),
+        Vec::<String>::new()
     );
 }
