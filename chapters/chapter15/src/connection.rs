@@ -107,6 +107,11 @@ impl Connection {
         self.session.peer()
     }
 
+    /// Answers given so far on this connection.
+    pub fn answered(&self) -> usize {
+        self.session.answered()
+    }
+
     /// The socket, for the event loop to register and deregister.
     pub fn stream_mut(&mut self) -> &mut TcpStream {
         &mut self.stream
@@ -167,8 +172,7 @@ impl Connection {
     /// session what it amounts to.
     fn read_and_parse(&mut self, now: Instant) -> Option<Request> {
         let limit = self.session.input_limit() + CHUNK;
-        let eof = match read_until_would_block(&mut self.stream, &mut self.session.input, limit)
-        {
+        let eof = match read_until_would_block(&mut self.stream, &mut self.session.input, limit) {
             Ok(Drained::WouldBlock) => {
                 self.unread = false;
                 false
@@ -223,6 +227,12 @@ impl Connection {
     pub fn answer_at(&mut self, until: Instant, answer: Response) {
         self.state = State::Waiting { until: Some(until) };
         self.at_deadline = Some(answer);
+    }
+
+    /// The answer will come from elsewhere (a worker thread), with no deadline here.
+    pub fn await_answer(&mut self) {
+        self.state = State::Waiting { until: None };
+        self.at_deadline = None;
     }
     // ANCHOR_END: respond
 
@@ -484,7 +494,11 @@ mod tests {
         let request = next_request(&mut connection).expect("the whole request");
         assert_eq!(request.path, "/");
         assert!(connection.respond(&fine(), Instant::now()).is_none());
-        assert_eq!(connection.state(), State::Closed, "a short answer leaves at once");
+        assert_eq!(
+            connection.state(),
+            State::Closed,
+            "a short answer leaves at once"
+        );
         drop(connection);
         let mut answer = Vec::new();
         client.read_to_end(&mut answer).expect("read");
@@ -548,7 +562,9 @@ mod tests {
     #[test]
     fn a_sleep_answers_at_its_deadline_and_not_before() {
         let (mut connection, mut client) = pair(Persistence::OneRequest);
-        client.write_all(b"GET /sleep HTTP/1.1\r\n\r\n").expect("send");
+        client
+            .write_all(b"GET /sleep HTTP/1.1\r\n\r\n")
+            .expect("send");
         next_request(&mut connection).expect("the request");
         let due = Instant::now() + Duration::from_secs(2);
         connection.answer_at(due, fine());

@@ -60,14 +60,22 @@ impl Connections {
         let mut connection = Connection::new(stream, peer, options, Instant::now());
         registry.register(connection.stream_mut(), token, Interest::READABLE)?;
         let registered = Interest::READABLE;
-        self.table.insert(token, Entry { connection, registered });
+        self.table.insert(
+            token,
+            Entry {
+                connection,
+                registered,
+            },
+        );
         Ok(token)
     }
 
     /// The connection behind `token`; `None` for a stale event (closed earlier in this
     /// batch).
     pub fn get_mut(&mut self, token: Token) -> Option<&mut Connection> {
-        self.table.get_mut(&token).map(|entry| &mut entry.connection)
+        self.table
+            .get_mut(&token)
+            .map(|entry| &mut entry.connection)
     }
 
     /// Every token in the table, for a sweep.
@@ -116,6 +124,13 @@ impl Connections {
 }
 // ANCHOR_END: table
 
+/// What [`accept_waiting`] did: the connections it added, and why it stopped.
+#[derive(Debug)]
+pub struct Accepted {
+    pub tokens: Vec<Token>,
+    pub stopped: Accepting,
+}
+
 /// Why [`accept_waiting`] stopped.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Accepting {
@@ -138,22 +153,25 @@ pub fn accept_waiting(
     connections: &mut Connections,
     options: &ConnectionOptions,
     room: usize,
-) -> io::Result<Accepting> {
-    for _ in 0..room {
+) -> io::Result<Accepted> {
+    let mut tokens = Vec::new();
+    let stopped = loop {
+        if tokens.len() >= room {
+            break Accepting::Full;
+        }
         match listener.accept() {
-            Ok((stream, peer)) => {
-                if let Err(e) = connections.add(registry, stream, peer, options) {
-                    log::event(&peer.to_string(), &format!("register failed: {e}"));
-                }
-            }
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Accepting::Done),
+            Ok((stream, peer)) => match connections.add(registry, stream, peer, options) {
+                Ok(token) => tokens.push(token),
+                Err(e) => log::event(&peer.to_string(), &format!("register failed: {e}")),
+            },
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => break Accepting::Done,
             Err(e) => match after_accept_error(&e) {
                 Next::Retry => continue,
-                Next::BackOff(pause) => return Ok(Accepting::BackOff(pause)),
+                Next::BackOff(pause) => break Accepting::BackOff(pause),
                 Next::Stop => return Err(e),
             },
         }
-    }
-    Ok(Accepting::Full)
+    };
+    Ok(Accepted { tokens, stopped })
 }
 // ANCHOR_END: accept_waiting

@@ -103,10 +103,15 @@ impl Server {
         let Some(listener) = &self.listener else {
             return Ok(());
         };
-        let accepting =
-            accept_waiting(listener, registry, &mut self.connections, &self.options, usize::MAX)?;
+        let accepted = accept_waiting(
+            listener,
+            registry,
+            &mut self.connections,
+            &self.options,
+            usize::MAX,
+        )?;
         // After a shortage, look again on the next pass (at most a sweep away).
-        self.accept_again = matches!(accepting, Accepting::BackOff(_));
+        self.accept_again = matches!(accepted.stopped, Accepting::BackOff(_));
         Ok(())
     }
 

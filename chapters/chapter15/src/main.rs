@@ -63,8 +63,15 @@ fn serve(args: &Args) -> Result<(), String> {
     webcore::ready::announce(addr);
     // From here on the loop writes its log lines once per turn, not once per request.
     webcore::log::buffer_this_thread();
-    event_loop::run(poll, listener, router, options, args.drain.drain_timeout(), &shutdown)
-        .map_err(|e| format!("the event loop failed: {e}"))
+    event_loop::run(
+        poll,
+        listener,
+        router,
+        options,
+        args.drain.drain_timeout(),
+        &shutdown,
+    )
+    .map_err(|e| format!("the event loop failed: {e}"))
 }
 // ANCHOR_END: main
 

@@ -1,32 +1,30 @@
-//! Chapter 15's readiness loop with three additions: timers that tell `poll` how long
-//! it may sleep, a cap on open connections, and a pool of CPU workers that report back
-//! through the loop's `Waker`.
+//! Chapter 15's readiness loop, with what a server needs to run unattended: timers
+//! that tell `poll` exactly how long it may sleep, a cap on open connections, a budget
+//! for response bytes held for slow readers, and CPU work on worker threads that
+//! report back through the loop's `Waker`. One idea behind all four: **the loop never
+//! blocks, and nothing it holds grows without bound.**
+//!
+//! The connection state machine and its table are chapter 15's, imported: this file
+//! holds only what chapter 16 adds.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::io;
 use std::time::{Duration, Instant};
 
+use chapter15::connections::{Accepting, Connections, LISTENER, WAKER, accept_waiting};
+use chapter15::event_loop::wait_for_events;
 use mio::net::TcpListener;
 use mio::{Events, Interest, Poll, Registry, Token};
-use webcore::Router;
-use webcore::log;
+use webcore::connection::ConnectionOptions;
 use webcore::shutdown::Shutdown;
+use webcore::{Plan, Request, Response, Router, Status, log, slow};
 
-use crate::connection::{Connection, Settings, Shared, State};
+use crate::budget::OutputBudget;
 use crate::cpu_pool::CpuPool;
 use crate::timers::Timers;
 
-/// Tokens name what an event is about; connections get fresh numbers, never reused.
-pub const LISTENER: Token = Token(0);
-/// The one `Waker` (mio allows one per `Poll`): a signal, or a finished `/cpu` job.
-pub const WAKER: Token = Token(1);
-const FIRST_CONNECTION: usize = 2;
-
-/// After a signal, how long the connections in flight get before we exit anyway.
-const DRAIN_LIMIT: Duration = Duration::from_secs(10);
-
-/// The server's limits.
-#[derive(Debug, Clone)]
+/// The limits chapter 16 adds.
+#[derive(Debug, Clone, Copy)]
 pub struct Limits {
     /// Open connections at most; more wait in the kernel's backlog.
     pub max_connections: usize,
@@ -35,188 +33,239 @@ pub struct Limits {
     pub max_output_bytes: usize,
 }
 
-/// Everything the loop owns.
-struct Server {
+/// A request waiting for the output budget: its connection, how many answers that
+/// connection had given when it parked (so a later request is never answered in its
+/// place), and the request.
+struct Parked {
+    token: Token,
+    answered: usize,
+    request: Request,
+}
+
+/// Everything one loop owns. Chapter 18 runs one of these per core.
+pub struct Server {
     /// `None` once shutdown has begun: no new connections.
     listener: Option<TcpListener>,
-    connections: HashMap<Token, Connection>,
-    next_token: usize,
+    connections: Connections,
     /// Every connection's deadline, earliest first.
     timers: Timers,
-    /// Unsent response bytes over all connections (each `Connection::accounted`).
-    buffered: usize,
-    /// Connections with a whole request, waiting for the output budget, oldest first.
-    parked: VecDeque<Token>,
-    /// Clients may be waiting in the backlog that we did not accept (the cap, or a
-    /// lack of file descriptors): accept again when a slot frees or on the next pass.
-    accept_pending: bool,
+    budget: OutputBudget,
+    /// Requests waiting for the output budget, oldest first.
+    parked: VecDeque<Parked>,
+    /// When to accept again: clients may wait in the backlog that no event will
+    /// announce (we stopped at the cap, or for lack of file descriptors).
+    accept_again: Option<Instant>,
     /// Whether we already said that the cap was reached (say it once, not per client).
     cap_logged: bool,
     router: Router,
-    settings: Settings,
+    options: ConnectionOptions,
     limits: Limits,
     cpu: CpuPool,
 }
-
-// ANCHOR: run
-/// Serves until `shutdown` is requested (and the connections in flight finish).
-pub fn run(
-    mut poll: Poll,
-    mut listener: TcpListener,
-    router: Router,
-    settings: Settings,
-    limits: Limits,
-    cpu: CpuPool,
-    shutdown: &Shutdown,
-) -> io::Result<()> {
-    poll.registry()
-        .register(&mut listener, LISTENER, Interest::READABLE)?;
-    let mut server = Server {
-        listener: Some(listener),
-        connections: HashMap::new(),
-        next_token: FIRST_CONNECTION,
-        timers: Timers::default(),
-        buffered: 0,
-        parked: VecDeque::new(),
-        accept_pending: false,
-        cap_logged: false,
-        router,
-        settings,
-        limits,
-        cpu,
-    };
-    let mut events = Events::with_capacity(1024);
-    let mut draining_since = None;
-    loop {
-        // Sleep until the next deadline, or until an event; with no deadline at all,
-        // until an event. No more waking four times a second to look around.
-        let mut timeout = server.timers.timeout(Instant::now());
-        let below_cap = server.connections.len() < server.limits.max_connections;
-        if (server.accept_pending && below_cap) || draining_since.is_some() {
-            // Retrying an accept that failed for lack of resources, or draining:
-            // look again soon even if nothing happens. (At the cap there is nothing to
-            // retry until a connection closes, and closing is itself an event.)
-            timeout = Some(timeout.map_or(RETRY, |t| t.min(RETRY)));
-        }
-        match poll.poll(&mut events, timeout) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        }
-        for event in events.iter() {
-            match event.token() {
-                LISTENER => server.accept_all(poll.registry()),
-                WAKER => server.collect_computed(poll.registry()),
-                token => server.on_event(poll.registry(), token, event),
-            }
-        }
-        server.fire_timers(poll.registry());
-        server.unpark(poll.registry());
-        if server.accept_pending && server.connections.len() < server.limits.max_connections {
-            server.accept_all(poll.registry());
-        }
-        if shutdown.is_requested() {
-            let since = *draining_since.get_or_insert_with(|| server.stop_accepting(&poll));
-            if server.connections.is_empty() || since.elapsed() > DRAIN_LIMIT {
-                return Ok(());
-            }
-        }
-    }
-}
-// ANCHOR_END: run
 
 /// How soon to look again when something may be waiting that no event will announce.
 const RETRY: Duration = Duration::from_millis(100);
 
 impl Server {
-    // ANCHOR: accept_all
-    /// Accepts waiting clients until `WouldBlock`, or until the cap is reached. At the
-    /// cap the rest stay in the kernel's backlog, and we come back for them as soon as
-    /// a connection closes.
-    fn accept_all(&mut self, registry: &Registry) {
-        self.accept_pending = false;
-        let Some(listener) = &self.listener else {
-            return;
-        };
+    pub fn new(
+        listener: TcpListener,
+        router: Router,
+        options: ConnectionOptions,
+        limits: Limits,
+        cpu: CpuPool,
+    ) -> Server {
+        Server {
+            listener: Some(listener),
+            connections: Connections::default(),
+            timers: Timers::default(),
+            budget: OutputBudget::new(limits.max_output_bytes),
+            parked: VecDeque::new(),
+            accept_again: None,
+            cap_logged: false,
+            router,
+            options,
+            limits,
+            cpu,
+        }
+    }
+
+    // ANCHOR: run
+    /// Serves until `shutdown` is requested, then lets the connections in flight
+    /// finish (for at most `drain`). `poll` must have the CPU pool's waker registered
+    /// as [`WAKER`]. Returns an error only when the listening socket breaks.
+    pub fn run(mut self, mut poll: Poll, drain: Duration, shutdown: &Shutdown) -> io::Result<()> {
+        if let Some(listener) = &mut self.listener {
+            poll.registry()
+                .register(listener, LISTENER, Interest::READABLE)?;
+        }
+        let mut events = Events::with_capacity(1024);
+        let mut draining_since = None;
         loop {
-            if self.connections.len() >= self.limits.max_connections {
-                if !self.cap_logged {
-                    log::event(
-                        "server",
-                        &format!(
-                            "{} connections open (--max-connections): new clients wait",
-                            self.connections.len()
-                        ),
-                    );
-                    self.cap_logged = true;
+            // Sleep until the next deadline or an event. No more waking four times a
+            // second to look around.
+            let timeout = self.sleep_at_most(draining_since.is_some());
+            wait_for_events(&mut poll, &mut events, timeout)?;
+            let registry = poll.registry();
+            for event in events.iter() {
+                match event.token() {
+                    LISTENER => self.accept(registry)?,
+                    WAKER => self.collect_computed(registry),
+                    token => self.on_event(registry, token, event),
                 }
-                self.accept_pending = true;
-                return;
             }
-            match listener.accept() {
-                Ok((stream, peer)) => {
-                    let token = Token(self.next_token);
-                    self.next_token += 1;
-                    let mut connection =
-                        Connection::new(stream, peer, Instant::now(), &self.settings);
-                    if let Err(e) =
-                        registry.register(connection.stream_mut(), token, Interest::READABLE)
-                    {
-                        log::event(&peer.to_string(), &format!("register: {e}"));
-                        continue;
-                    }
-                    sync_timer(&mut self.timers, token, &mut connection);
-                    self.connections.insert(token, connection);
-                }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    self.cap_logged = false;
-                    return;
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) if e.kind() == io::ErrorKind::ConnectionAborted => continue,
-                Err(e) => {
-                    // EMFILE / ENFILE / ENOMEM: out of something. Try again shortly.
-                    log::event("server", &format!("accept failed: {e}"));
-                    self.accept_pending = true;
-                    return;
+            self.fire_timers(registry);
+            self.unpark(registry);
+            if self.accept_again.is_some_and(|at| at <= Instant::now()) {
+                self.accept(registry)?;
+            }
+            log::flush();
+            if shutdown.is_requested() {
+                let since = *draining_since.get_or_insert_with(|| self.stop_accepting(&poll));
+                if self.connections.is_empty() || since.elapsed() > drain {
+                    return Ok(());
                 }
             }
         }
     }
-    // ANCHOR_END: accept_all
+    // ANCHOR_END: run
+
+    /// How long `poll` may sleep: until the next timer, and no longer than a pending
+    /// accept retry or (while draining) a look at whether everyone is done.
+    fn sleep_at_most(&self, draining: bool) -> Option<Duration> {
+        let now = Instant::now();
+        let mut timeout = self.timers.timeout(now);
+        let retry = self
+            .accept_again
+            .map(|at| at.saturating_duration_since(now));
+        for bound in [retry, draining.then_some(RETRY)].into_iter().flatten() {
+            timeout = Some(timeout.map_or(bound, |t| t.min(bound)));
+        }
+        timeout
+    }
+
+    // ANCHOR: accept
+    /// Accepts waiting clients until `WouldBlock` or the cap. At the cap the rest stay
+    /// in the kernel's backlog, and we come back for them when a connection closes.
+    fn accept(&mut self, registry: &Registry) -> io::Result<()> {
+        let Some(listener) = &self.listener else {
+            return Ok(());
+        };
+        let room = self
+            .limits
+            .max_connections
+            .saturating_sub(self.connections.len());
+        let accepted = accept_waiting(
+            listener,
+            registry,
+            &mut self.connections,
+            &self.options,
+            room,
+        )?;
+        self.accept_again = match accepted.stopped {
+            Accepting::Done => {
+                self.cap_logged = false;
+                None
+            }
+            Accepting::Full => {
+                if !self.cap_logged {
+                    let open = self.connections.len();
+                    let why =
+                        format!("{open} connections open (--max-connections): new clients wait");
+                    log::event("server", &why);
+                    self.cap_logged = true;
+                }
+                // A closing connection frees a slot; look again soon either way.
+                Some(Instant::now() + RETRY)
+            }
+            Accepting::BackOff(pause) => Some(Instant::now() + pause),
+        };
+        // The new connections' idle deadlines go into the timers.
+        for token in accepted.tokens {
+            self.settle(registry, token);
+        }
+        Ok(())
+    }
+    // ANCHOR_END: accept
 
     /// A connection's socket is ready for something: let its state machine act.
     fn on_event(&mut self, registry: &Registry, token: Token, event: &mio::event::Event) {
-        let Some(connection) = self.connections.get_mut(&token) else {
+        let Some(connection) = self.connections.get_mut(token) else {
             return; // closed earlier in this batch
         };
         let now = Instant::now();
+        let mut request = None;
         if event.is_readable() || event.is_read_closed() || event.is_error() {
-            let shared = Shared {
-                router: &self.router,
-                settings: &self.settings,
-                cpu: &self.cpu,
-                token,
-                over_budget: self.buffered >= self.limits.max_output_bytes,
-            };
-            connection.on_readable(&shared, now);
-            if connection.state() == State::Parked {
-                self.parked.push_back(token);
-            }
+            request = connection.on_readable(now);
         }
         if event.is_writable() || event.is_write_closed() {
-            connection.on_writable(&self.settings, now);
+            request = request.or(connection.on_writable(now));
         }
-        if !settle(
-            registry,
-            &mut self.timers,
-            &mut self.buffered,
-            token,
-            connection,
-        ) {
-            self.connections.remove(&token);
+        self.answer(token, request);
+        self.settle(registry, token);
+    }
+
+    // ANCHOR: answer
+    /// Answers `request` on connection `token`, and the pipelined requests after it:
+    /// at once, on a timer (`/sleep`), on a worker thread (`/cpu`), or later, when the
+    /// output budget has room again.
+    fn answer(&mut self, token: Token, mut request: Option<Request>) {
+        while let Some(next) = request.take() {
+            let Some(connection) = self.connections.get_mut(token) else {
+                return;
+            };
+            let now = Instant::now();
+            if self.budget.is_spent() {
+                // Backpressure: no new answer while too many bytes wait for slow
+                // readers. If none frees up in time, the connection answers 503 itself.
+                log::event(
+                    connection.peer(),
+                    "parked: the output budget (--max-output-mib) is spent",
+                );
+                connection.answer_at(
+                    now + self.options.idle_timeout,
+                    busy("the server is busy sending"),
+                );
+                let answered = connection.answered();
+                self.parked.push_back(Parked {
+                    token,
+                    answered,
+                    request: next,
+                });
+                return;
+            }
+            request = match self.router.plan_or_500(&next, connection.peer()) {
+                Plan::Respond(response) => connection.respond(&response, now),
+                Plan::Sleep(duration) => {
+                    connection.answer_at(now + duration, slow::sleep_done(duration));
+                    None
+                }
+                // Chapter 15 computed right here and stopped every other client. Now a
+                // worker thread does it; a full queue is refused at once, not queued.
+                Plan::Compute(duration) => match self.cpu.submit(token, duration) {
+                    Ok(()) => {
+                        connection.await_answer();
+                        None
+                    }
+                    Err(_busy) => connection.respond(&busy("too much CPU work queued"), now),
+                },
+            };
         }
     }
+    // ANCHOR_END: answer
+
+    // ANCHOR: settle
+    /// After a connection acted: chapter 15's one done path, then keep its timer in
+    /// step with its deadline and the budget with its unsent bytes.
+    fn settle(&mut self, registry: &Registry, token: Token) {
+        let alive = self.connections.settle(registry, token);
+        let (deadline, pending) = match self.connections.get_mut(token) {
+            Some(connection) if alive => (connection.deadline(), connection.pending_output()),
+            _ => (None, 0),
+        };
+        self.timers.set(token, deadline);
+        self.budget.set(token, pending);
+    }
+    // ANCHOR_END: settle
 
     // ANCHOR: fire_timers
     /// Acts on every deadline that has passed, and on nothing else: no sweep over the
@@ -224,21 +273,12 @@ impl Server {
     fn fire_timers(&mut self, registry: &Registry) {
         let now = Instant::now();
         for token in self.timers.pop_due(now) {
-            let Some(connection) = self.connections.get_mut(&token) else {
-                continue;
-            };
-            // `pop_due` removed the timer; the connection no longer holds one.
-            connection.scheduled = None;
-            connection.on_deadline(&self.settings, now);
-            if !settle(
-                registry,
-                &mut self.timers,
-                &mut self.buffered,
-                token,
-                connection,
-            ) {
-                self.connections.remove(&token);
-            }
+            let request = self
+                .connections
+                .get_mut(token)
+                .and_then(|connection| connection.on_deadline(now));
+            self.answer(token, request);
+            self.settle(registry, token);
         }
     }
     // ANCHOR_END: fire_timers
@@ -248,19 +288,12 @@ impl Server {
     /// signal rings it too; the loop checks the shutdown flag after this.)
     fn collect_computed(&mut self, registry: &Registry) {
         while let Some(done) = self.cpu.finished() {
-            let Some(connection) = self.connections.get_mut(&done.token) else {
-                continue; // that client is gone: drop the answer
-            };
-            connection.on_computed(&done.response, &self.settings, Instant::now());
-            if !settle(
-                registry,
-                &mut self.timers,
-                &mut self.buffered,
-                done.token,
-                connection,
-            ) {
-                self.connections.remove(&done.token);
-            }
+            let request = self
+                .connections
+                .get_mut(done.token)
+                .and_then(|connection| connection.respond(&done.response, Instant::now()));
+            self.answer(done.token, request);
+            self.settle(registry, done.token);
         }
     }
     // ANCHOR_END: collect_computed
@@ -268,97 +301,42 @@ impl Server {
     // ANCHOR: unpark
     /// While the output budget has room, answer parked requests, oldest first.
     fn unpark(&mut self, registry: &Registry) {
-        while self.buffered < self.limits.max_output_bytes {
-            let Some(token) = self.parked.pop_front() else {
+        while !self.budget.is_spent() {
+            let Some(parked) = self.parked.pop_front() else {
                 return;
             };
-            let Some(connection) = self.connections.get_mut(&token) else {
-                continue; // it timed out (503) and closed meanwhile
-            };
-            let shared = Shared {
-                router: &self.router,
-                settings: &self.settings,
-                cpu: &self.cpu,
-                token,
-                over_budget: false,
-            };
-            connection.unpark(&shared, Instant::now());
-            if !settle(
-                registry,
-                &mut self.timers,
-                &mut self.buffered,
-                token,
-                connection,
-            ) {
-                self.connections.remove(&token);
+            // Gone, or it gave up waiting (503) and moved on: nothing to answer.
+            let still_waiting = self
+                .connections
+                .get_mut(parked.token)
+                .is_some_and(|connection| connection.answered() == parked.answered);
+            if still_waiting {
+                self.answer(parked.token, Some(parked.request));
+                self.settle(registry, parked.token);
             }
         }
     }
     // ANCHOR_END: unpark
 
-    /// Shutdown: deregister and close the listener. Returns when that happened.
+    /// Shutdown: close the listener (new clients are refused at once), close the
+    /// connections that sit between requests. Returns when that happened.
     fn stop_accepting(&mut self, poll: &Poll) -> Instant {
         if let Some(mut listener) = self.listener.take() {
             let _ = poll.registry().deregister(&mut listener);
         }
-        self.accept_pending = false;
-        eprintln!(
-            "server: stopped accepting; {} connection(s) still open",
-            self.connections.len()
+        self.accept_again = None;
+        self.connections.stop_when_idle(poll.registry());
+        let open = self.connections.len();
+        log::event(
+            "server",
+            &format!("stopped accepting; {open} connection(s) still open"),
         );
         Instant::now()
     }
 }
 
-// ANCHOR: settle
-/// After a connection acted: keep its timer in step with its deadline and the output
-/// count with its unsent bytes, drop it if it is finished, or reregister it if what it
-/// waits for changed. Returns whether to keep it in the table.
-fn settle(
-    registry: &Registry,
-    timers: &mut Timers,
-    buffered: &mut usize,
-    token: Token,
-    connection: &mut Connection,
-) -> bool {
-    sync_timer(timers, token, connection);
-    // Keep the server's count of unsent bytes in step with this connection's.
-    let pending = match connection.state() {
-        State::Closed => 0,
-        _ => connection.pending_output(),
-    };
-    *buffered = *buffered - connection.accounted + pending;
-    connection.accounted = pending;
-    if connection.state() == State::Closed {
-        let _ = registry.deregister(connection.stream_mut());
-        return false;
-    }
-    let wanted = connection.interest();
-    if wanted != connection.registered {
-        if let Err(e) = registry.reregister(connection.stream_mut(), token, wanted) {
-            log::event(connection.peer(), &format!("reregister failed: {e}"));
-            let _ = registry.deregister(connection.stream_mut());
-            if let Some(old) = connection.scheduled.take() {
-                timers.remove(old, token);
-            }
-            return false;
-        }
-        connection.registered = wanted;
-    }
-    true
+/// 503 with `Retry-After`: the honest answer when the server cannot take on more now.
+fn busy(why: &str) -> Response {
+    Response::text(Status::SERVICE_UNAVAILABLE, &format!("{why}; try again\n"))
+        .header("Retry-After", "1")
 }
-
-/// Moves the connection's timer to its current deadline (or removes it).
-fn sync_timer(timers: &mut Timers, token: Token, connection: &mut Connection) {
-    let wanted = connection.deadline();
-    if wanted != connection.scheduled {
-        if let Some(old) = connection.scheduled {
-            timers.remove(old, token);
-        }
-        if let Some(new) = wanted {
-            timers.insert(new, token);
-        }
-        connection.scheduled = wanted;
-    }
-}
-// ANCHOR_END: settle

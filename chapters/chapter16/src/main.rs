@@ -1,27 +1,16 @@
-//! Chapter 16: timers and limits in the event loop. Chapter 15's loop, with deadlines
-//! kept in order so `poll` sleeps exactly until the next one, a cap on open
-//! connections, and `/cpu` handed to a few worker threads so the loop never computes.
-//!
-//! `event_loop.rs` is the loop, `connection.rs` one client's state machine,
-//! `timers.rs` the deadlines, `cpu_pool.rs` the workers.
+//! Chapter 16: the event loop of chapter 15 made fit to run unattended. The library
+//! (`lib.rs`) holds the loop, so chapter 18 can run one per core; this is the thin
+//! `main` that starts one.
 #![forbid(unsafe_code)]
 
-mod connection;
-mod cpu_pool;
-mod event_loop;
-mod timers;
-
 use std::process::ExitCode;
-use std::sync::Arc;
 
+use chapter16::event_loop::Limits;
 use clap::Parser;
-use mio::{Poll, Waker};
 use webcore::Router;
-use webcore::cli::{ServerArgs, TimeoutArgs};
+use webcore::cli::{DrainArgs, ServerArgs, TimeoutArgs};
+use webcore::connection::ConnectionOptions;
 use webcore::shutdown::Shutdown;
-
-use connection::Settings;
-use cpu_pool::CpuPool;
 
 /// Serve the site from one event-loop thread (plus CPU workers), until a signal.
 #[derive(Parser, Debug)]
@@ -31,6 +20,8 @@ struct Args {
     server: ServerArgs,
     #[command(flatten)]
     timeouts: TimeoutArgs,
+    #[command(flatten)]
+    drain: DrainArgs,
     /// How many connections may wait to be accepted (capped by net.core.somaxconn).
     #[arg(long, value_name = "N", default_value_t = 4096)]
     backlog: i32,
@@ -56,53 +47,43 @@ fn default_cpu_threads() -> u64 {
 // ANCHOR: main
 fn main() -> ExitCode {
     let args = Args::parse();
+    match serve(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(why) => {
+            webcore::log::line(format_args!("error: {why}"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(args: &Args) -> Result<(), String> {
     webcore::fd_limit::raise_open_files(args.max_connections);
     let router = Router::site(&args.server.root).with_slow_routes();
-    let settings = Settings {
+    let options = ConnectionOptions {
         idle_timeout: args.timeouts.idle_timeout(),
-        limits: Default::default(),
+        ..ConnectionOptions::default()
     };
-    let limits = event_loop::Limits {
+    let limits = Limits {
         max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
         max_output_bytes: usize::try_from(args.max_output_mib * 1024 * 1024).unwrap_or(usize::MAX),
     };
-    // A real backlog (see webcore's `bind_with_backlog`), and non-blocking for mio.
-    let bound = webcore::ready::bind_with_backlog(args.server.addr, args.backlog).and_then(|std| {
-        std.set_nonblocking(true)?;
-        Ok(mio::net::TcpListener::from_std(std))
-    });
-    let listener = match bound {
-        Ok(listener) => listener,
-        Err(e) => return fail(&format!("cannot listen on {}: {e}", args.server.addr)),
-    };
-    // One Waker, two uses: a signal, and a CPU worker with an answer ready.
-    let threads = usize::try_from(args.cpu_threads).unwrap_or(1);
-    let setup = Poll::new().and_then(|poll| {
-        let waker = Arc::new(Waker::new(poll.registry(), event_loop::WAKER)?);
-        // At most 16 jobs wait per worker; beyond that, /cpu answers 503 at once
-        // rather than keep a client waiting longer than it likely will.
-        let cpu = CpuPool::new(threads, threads * 16, Arc::clone(&waker))?;
-        let shutdown = Shutdown::on_signal(move || {
-            let _ = waker.wake();
-        })?;
-        Ok((poll, cpu, shutdown))
-    });
-    let (poll, cpu, shutdown) = match setup {
-        Ok(all) => all,
-        Err(e) => return fail(&format!("cannot set up the event loop: {e}")),
-    };
-    match listener.local_addr() {
-        Ok(addr) => webcore::ready::announce(addr),
-        Err(e) => return fail(&format!("cannot read the bound address: {e}")),
-    }
-    match event_loop::run(poll, listener, router, settings, limits, cpu, &shutdown) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => fail(&format!("the event loop failed: {e}")),
-    }
+    let listener = chapter15::listen::bind(args.server.addr, args.backlog)
+        .map_err(|e| format!("cannot listen on {}: {e}", args.server.addr))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the bound address: {e}"))?;
+    let cpu_threads = usize::try_from(args.cpu_threads).unwrap_or(1);
+    let (poll, waker, server) = chapter16::prepare(listener, router, options, limits, cpu_threads)
+        .map_err(|e| format!("cannot set up the event loop: {e}"))?;
+    let shutdown = Shutdown::on_signal(move || {
+        let _ = waker.wake();
+    })
+    .map_err(|e| format!("cannot catch SIGINT/SIGTERM: {e}"))?;
+    webcore::ready::announce(addr);
+    // The loop writes its log lines once per turn, not once per request.
+    webcore::log::buffer_this_thread();
+    server
+        .run(poll, args.drain.drain_timeout(), &shutdown)
+        .map_err(|e| format!("the event loop failed: {e}"))
 }
 // ANCHOR_END: main
-
-fn fail(message: &str) -> ExitCode {
-    eprintln!("error: {message}");
-    ExitCode::FAILURE
-}

@@ -1,6 +1,6 @@
 //! Every deadline in the server, in order, so the loop knows how long it may sleep.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 
 use mio::Token;
@@ -8,22 +8,30 @@ use mio::Token;
 // ANCHOR: timers
 /// Deadlines, ordered by time. A `BTreeSet` of `(when, token)` pairs: the earliest is
 /// `first()`, and a deadline that moves (a write made progress, a request finished) is
-/// removed exactly, in O(log n), because its owner remembers when it was set for.
-/// The token in the pair keeps two connections due at the same instant apart.
+/// removed exactly, in O(log n), because `scheduled` remembers when each token is set
+/// for. The token in the pair keeps two connections due at the same instant apart.
 #[derive(Debug, Default)]
 pub struct Timers {
     due: BTreeSet<(Instant, Token)>,
+    scheduled: HashMap<Token, Instant>,
 }
 
 impl Timers {
-    /// Schedules `token` at `when`.
-    pub fn insert(&mut self, when: Instant, token: Token) {
-        self.due.insert((when, token));
-    }
-
-    /// Cancels what [`Timers::insert`] scheduled with the same pair.
-    pub fn remove(&mut self, when: Instant, token: Token) {
-        self.due.remove(&(when, token));
+    /// Keeps `token`'s timer at `when`: moves it if it changed, removes it for `None`
+    /// (a closed connection, or one whose answer a worker will bring).
+    pub fn set(&mut self, token: Token, when: Option<Instant>) {
+        let old = self.scheduled.get(&token).copied();
+        if old == when {
+            return;
+        }
+        if let Some(old) = old {
+            self.due.remove(&(old, token));
+            self.scheduled.remove(&token);
+        }
+        if let Some(when) = when {
+            self.due.insert((when, token));
+            self.scheduled.insert(token, when);
+        }
     }
 
     /// How long `poll` may sleep: until the earliest deadline, or for ever (`None`)
@@ -43,6 +51,7 @@ impl Timers {
                 break;
             }
             self.due.pop_first();
+            self.scheduled.remove(&token);
             due.push(token);
         }
         due
@@ -63,8 +72,8 @@ mod tests {
             None,
             "nothing due: sleep until an event"
         );
-        timers.insert(now + Duration::from_millis(300), Token(7));
-        timers.insert(now + Duration::from_millis(100), Token(8));
+        timers.set(Token(7), Some(now + Duration::from_millis(300)));
+        timers.set(Token(8), Some(now + Duration::from_millis(100)));
         assert_eq!(timers.timeout(now), Some(Duration::from_millis(100)));
         assert_eq!(
             timers.timeout(now + Duration::from_secs(1)),
@@ -76,12 +85,12 @@ mod tests {
     fn due_tokens_come_out_in_order_and_only_once() {
         let now = Instant::now();
         let mut timers = Timers::default();
-        timers.insert(now + Duration::from_millis(30), Token(3));
-        timers.insert(now + Duration::from_millis(10), Token(1));
+        timers.set(Token(3), Some(now + Duration::from_millis(30)));
+        timers.set(Token(1), Some(now + Duration::from_millis(10)));
         // Same instant, different connections: both kept.
-        timers.insert(now + Duration::from_millis(20), Token(2));
-        timers.insert(now + Duration::from_millis(20), Token(4));
-        timers.insert(now + Duration::from_millis(90), Token(9));
+        timers.set(Token(2), Some(now + Duration::from_millis(20)));
+        timers.set(Token(4), Some(now + Duration::from_millis(20)));
+        timers.set(Token(9), Some(now + Duration::from_millis(90)));
         let due = timers.pop_due(now + Duration::from_millis(30));
         assert_eq!(due, [Token(1), Token(2), Token(4), Token(3)]);
         assert!(timers.pop_due(now + Duration::from_millis(30)).is_empty());
@@ -92,11 +101,12 @@ mod tests {
     fn a_moved_deadline_is_removed_exactly() {
         let now = Instant::now();
         let mut timers = Timers::default();
-        let first = now + Duration::from_millis(10);
-        timers.insert(first, Token(5));
-        timers.remove(first, Token(5));
-        timers.insert(now + Duration::from_millis(50), Token(5));
+        timers.set(Token(5), Some(now + Duration::from_millis(10)));
+        timers.set(Token(5), Some(now + Duration::from_millis(50)));
         assert!(timers.pop_due(now + Duration::from_millis(20)).is_empty());
         assert_eq!(timers.pop_due(now + Duration::from_millis(50)), [Token(5)]);
+        timers.set(Token(6), Some(now + Duration::from_millis(10)));
+        timers.set(Token(6), None);
+        assert!(timers.pop_due(now + Duration::from_secs(1)).is_empty());
     }
 }

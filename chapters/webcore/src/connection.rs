@@ -84,7 +84,9 @@ pub fn read_request(
             Err(e)
                 if matches!(
                     e.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
+                    io::ErrorKind::WouldBlock
+                        | io::ErrorKind::TimedOut
+                        | io::ErrorKind::Interrupted
                 ) => {}
             Err(e) => return Err(e),
         }
@@ -109,7 +111,9 @@ pub fn serve_connection(
     loop {
         let deadline = Instant::now() + options.idle_timeout;
         let outgoing = match read_request(&mut stream, &mut session, deadline) {
-            Ok(Next::Request(request)) => session.respond(&answer(router, &request, session.peer())),
+            Ok(Next::Request(request)) => {
+                session.respond(&answer(router, &request, session.peer()))
+            }
             Ok(Next::Refuse(outgoing)) => outgoing,
             Ok(Next::Close | Next::Read) => return outcome,
             Err(e) => {

@@ -206,9 +206,9 @@ impl Session {
     /// after sending them. Logs the request line.
     pub fn respond(&mut self, response: &Response) -> Outgoing {
         let current = self.current.take();
-        let (head_only, keep_alive) = current
-            .as_ref()
-            .map_or((false, false), |c| (c.head_only, c.keep_alive && !self.closing));
+        let (head_only, keep_alive) = current.as_ref().map_or((false, false), |c| {
+            (c.head_only, c.keep_alive && !self.closing)
+        });
         let bytes = response.to_bytes_with(head_only, keep_alive, SystemTime::now());
         let (method, target) = current
             .as_ref()
@@ -276,7 +276,11 @@ mod tests {
     use crate::response::Status;
 
     fn keep_alive() -> Session {
-        Session::new("test", Limits::default(), Persistence::KeepAlive { max_requests: 100 })
+        Session::new(
+            "test",
+            Limits::default(),
+            Persistence::KeepAlive { max_requests: 100 },
+        )
     }
 
     fn request(session: &mut Session) -> Request {
@@ -288,7 +292,10 @@ mod tests {
 
     fn answer(session: &mut Session) -> (String, After) {
         let outgoing = session.respond(&Response::text(Status::OK, "ok\n"));
-        (String::from_utf8_lossy(&outgoing.bytes).into_owned(), outgoing.after)
+        (
+            String::from_utf8_lossy(&outgoing.bytes).into_owned(),
+            outgoing.after,
+        )
     }
 
     #[test]
@@ -314,7 +321,10 @@ mod tests {
         for (raw, keeps) in [
             (&b"GET / HTTP/1.1\r\n\r\n"[..], true),
             (b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n", false),
-            (b"GET / HTTP/1.1\r\nConnection: Upgrade, Close\r\n\r\n", false),
+            (
+                b"GET / HTTP/1.1\r\nConnection: Upgrade, Close\r\n\r\n",
+                false,
+            ),
             (b"GET / HTTP/1.0\r\n\r\n", false),
             (b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", true),
         ] {
@@ -325,7 +335,10 @@ mod tests {
             let wanted = if keeps { After::KeepOpen } else { After::Close };
             assert_eq!(after, wanted, "{}", String::from_utf8_lossy(raw));
             let header = if keeps { "keep-alive" } else { "close" };
-            assert!(bytes.contains(&format!("Connection: {header}\r\n")), "{bytes}");
+            assert!(
+                bytes.contains(&format!("Connection: {header}\r\n")),
+                "{bytes}"
+            );
         }
     }
 
@@ -339,8 +352,11 @@ mod tests {
 
     #[test]
     fn the_cap_on_requests_and_a_shutdown_close_the_connection() {
-        let mut session =
-            Session::new("test", Limits::default(), Persistence::KeepAlive { max_requests: 2 });
+        let mut session = Session::new(
+            "test",
+            Limits::default(),
+            Persistence::KeepAlive { max_requests: 2 },
+        );
         session
             .input
             .extend_from_slice(b"GET / HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\n");
@@ -359,7 +375,9 @@ mod tests {
     #[test]
     fn bad_bytes_are_refused_with_a_lingering_close() {
         let mut session = keep_alive();
-        session.input.extend_from_slice(b"NONSENSE\r\n\r\nGET / HTTP/1.1\r\n\r\n");
+        session
+            .input
+            .extend_from_slice(b"NONSENSE\r\n\r\nGET / HTTP/1.1\r\n\r\n");
         let Next::Refuse(outgoing) = session.next(false) else {
             panic!("garbage must be refused");
         };
@@ -367,7 +385,10 @@ mod tests {
         assert!(text.starts_with("HTTP/1.1 400 "), "{text}");
         assert!(text.contains("Connection: close\r\n"), "{text}");
         assert_eq!(outgoing.after, After::Linger);
-        assert!(session.input.is_empty(), "nothing after garbage can be trusted");
+        assert!(
+            session.input.is_empty(),
+            "nothing after garbage can be trusted"
+        );
     }
 
     #[test]
