@@ -1,4 +1,6 @@
-//! One connection, one task: read the request, answer it, write, close.
+//! One connection, one task: read a request, answer it, write, and close (or, with
+//! keep-alive, read the next one). The HTTP side is webcore's `Session`, the same one
+//! the blocking driver and the event loops drive.
 //!
 //! It reads like chapter 10's blocking driver, and that is the point. Each `.await`
 //! is where chapter 15 had to return to the event loop and remember where it was;
@@ -7,18 +9,17 @@
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::{OwnedSemaphorePermit, watch};
 use tokio::time::{Instant, timeout, timeout_at};
-use webcore::connection::{ConnectionOptions, ReadError};
-use webcore::{HttpError, Limits, Parsed, Plan, Request, Response, Router};
-use webcore::{log, parse_request, slow};
+use webcore::connection::ConnectionOptions;
+use webcore::session::{After, LINGER_BYTES, LINGER_TIME, Next, Session};
+use webcore::{Plan, Request, Response, Router, log, slow};
 
 // ANCHOR: serve_connection
-/// Serves one request on `stream`, then closes it. `_permit` is this connection's
+/// Serves `stream` until the session says to close. `_permit` is this connection's
 /// place under the `--max-connections` cap: dropping it at the end gives it back.
 pub async fn serve(
     mut stream: TcpStream,
@@ -28,81 +29,80 @@ pub async fn serve(
     mut shutdown: watch::Receiver<bool>,
     _permit: OwnedSemaphorePermit,
 ) {
-    let started = Instant::now();
-    let peer = peer.to_string();
-    // One deadline for the whole head (and body): `timeout_at` cancels the read
-    // wherever it is when the time is up, however many bytes trickled in before.
-    let mut buf = Vec::new();
-    let read = read_request(&mut stream, &mut buf, &options.limits, &mut shutdown);
-    let request = match timeout_at(started + options.idle_timeout, read).await {
-        Ok(Ok(request)) => request,
-        Ok(Err(ReadError::Http(error))) => {
-            return refuse(stream, error, &peer, started, &options).await;
+    let mut session = Session::new(peer.to_string(), options.limits, options.persistence);
+    loop {
+        // One deadline for the whole request: `timeout_at` cancels the read wherever it
+        // is when the time is up, however many bytes trickled in before. The bytes
+        // live in the session, outside the cancelled future, so we can still see
+        // whether a request had started.
+        let deadline = Instant::now() + options.idle_timeout;
+        let read = read_request(&mut stream, &mut session, &mut shutdown);
+        let next = match timeout_at(deadline, read).await {
+            Ok(Ok(next)) => next,
+            Ok(Err(e)) => return log::event(session.peer(), &format!("read failed: {e}")),
+            Err(_elapsed) => session.timed_out().map_or(Next::Close, Next::Refuse),
+        };
+        let outgoing = match next {
+            Next::Request(request) => {
+                let response = answer(&router, &request, session.peer()).await;
+                session.respond(&response)
+            }
+            Next::Refuse(outgoing) => outgoing,
+            Next::Close | Next::Read => return,
+        };
+        if !send(&mut stream, &outgoing.bytes, &options, session.peer()).await {
+            return;
         }
-        Err(_elapsed) if !buf.is_empty() => {
-            return refuse(stream, HttpError::Timeout, &peer, started, &options).await;
+        match outgoing.after {
+            After::KeepOpen => continue,
+            After::Close => return,
+            After::Linger => return linger(&mut stream).await,
         }
-        Err(_elapsed) => return log::event(&peer, "sent nothing in time: closed"),
-        Ok(Err(ReadError::Silent)) => return log::event(&peer, "closed without a request"),
-        Ok(Err(ReadError::Io(e))) => return log::event(&peer, &format!("read failed: {e}")),
-    };
-    let response = answer(&router, &request, &peer).await;
-    send(&mut stream, &response, request.is_head(), &options, &peer).await;
-    log::request(
-        &peer,
-        &request.method,
-        &request.target,
-        response.status.code,
-        response.body.len(),
-        started.elapsed(),
-    );
+    }
 }
 // ANCHOR_END: serve_connection
 
 // ANCHOR: read_request
-/// Reads into `buf` until it holds a whole request. No deadline in here: the caller
-/// wraps the whole call in one. `buf` belongs to the caller so that, when the
-/// deadline cancels this future, the caller can still see whether anything arrived.
+/// Reads into the session until it has a whole request (or a refusal). No deadline in
+/// here: the caller wraps the whole call in one.
 async fn read_request(
     stream: &mut TcpStream,
-    buf: &mut Vec<u8>,
-    limits: &Limits,
+    session: &mut Session,
     shutdown: &mut watch::Receiver<bool>,
-) -> Result<Request, ReadError> {
+) -> io::Result<Next> {
+    let mut eof = false;
     loop {
-        match parse_request(buf, limits) {
-            Ok(Parsed::Complete { request, .. }) => return Ok(request),
-            Ok(Parsed::Incomplete) => {}
-            Err(e) => return Err(ReadError::Http(e)),
+        match session.next(eof) {
+            Next::Read => {}
+            decided => return Ok(decided),
         }
-        if buf.is_empty() {
+        if session.mid_request() {
+            stream.readable().await?;
+        } else {
             // Nothing sent yet, so nothing is lost if a shutdown closes us now: a
             // browser's spare connection must not hold up the exit. `biased`: when
             // both are ready, the request that already arrived wins.
             tokio::select! {
                 biased;
-                ready = stream.readable() => ready.map_err(ReadError::Io)?,
-                () = crate::shutdown::requested(shutdown) => return Err(ReadError::Silent),
+                ready = stream.readable() => ready?,
+                () = crate::shutdown::requested(shutdown) => return Ok(Next::Close),
             }
-        } else {
-            stream.readable().await.map_err(ReadError::Io)?;
         }
         // Waiting for readiness first, then reading what is there, lets an idle
         // connection hold no buffer at all: 10,000 silent clients cost no 40 MB.
-        buf.reserve(4096);
-        match stream.try_read_buf(buf) {
-            Ok(0) if buf.is_empty() => return Err(ReadError::Silent),
-            Ok(0) => return Err(ReadError::Http(HttpError::BadRequest("request cut short"))),
+        session.input.reserve(4096);
+        match stream.try_read_buf(&mut session.input) {
+            Ok(0) => eof = true,
             Ok(_) => {}
             // Readiness can be stale (chapter 15 met it): tokio reports a freshly
             // accepted socket readable before anything has arrived. Give the empty
             // buffer back, then wait for real readiness.
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                if buf.is_empty() {
-                    *buf = Vec::new();
+                if session.input.is_empty() {
+                    session.input = Vec::new();
                 }
             }
-            Err(e) => return Err(ReadError::Io(e)),
+            Err(e) => return Err(e),
         }
     }
 }
@@ -141,20 +141,18 @@ async fn answer(router: &Router, request: &Request, peer: &str) -> Response {
 // ANCHOR_END: answer
 
 // ANCHOR: send
-/// One write for the whole response. `write_all` is fine here, unlike on chapter
-/// 15's non-blocking socket: this one is *async*. When the socket buffer is full it
-/// does not fail with `WouldBlock` or spin, it pauses this task until the socket is
+/// One write for the whole answer. `write_all` is fine here, unlike on chapter 15's
+/// non-blocking socket: this one is *async*. When the socket buffer is full it does
+/// not fail with `WouldBlock` or spin, it pauses this task until the socket is
 /// writable, and the worker thread serves other tasks meanwhile. The timeout stops a
 /// client that never reads from holding the task forever.
 async fn send(
     stream: &mut TcpStream,
-    response: &Response,
-    head_only: bool,
+    bytes: &[u8],
     options: &ConnectionOptions,
     peer: &str,
 ) -> bool {
-    let bytes = response.to_bytes(head_only);
-    match timeout(options.idle_timeout, stream.write_all(&bytes)).await {
+    match timeout(options.idle_timeout, stream.write_all(bytes)).await {
         Ok(Ok(())) => true,
         Ok(Err(e)) => {
             log::event(peer, &format!("went away mid-response: {e}"));
@@ -168,39 +166,10 @@ async fn send(
 }
 // ANCHOR_END: send
 
-/// Answers a request we refuse (400, 408, 413, 431, 505, …), then closes gently.
-async fn refuse(
-    mut stream: TcpStream,
-    error: HttpError,
-    peer: &str,
-    started: Instant,
-    options: &ConnectionOptions,
-) {
-    let response = error.into_response();
-    let sent = send(&mut stream, &response, false, options, peer).await;
-    log::request(
-        peer,
-        "-",
-        "-",
-        response.status.code,
-        response.body.len(),
-        started.elapsed(),
-    );
-    if sent {
-        linger(&mut stream).await;
-    }
-}
-
-/// How long, and how much, we keep reading after an error response.
-const LINGER_TIME: Duration = Duration::from_millis(500);
-const LINGER_BYTES: usize = 2 * 1024 * 1024;
-
 // ANCHOR: linger
-/// Closes after an error answer without losing it. We stopped reading part-way, and
-/// closing a socket with unread bytes makes the kernel send a reset that can destroy
-/// our answer before the client reads it. So: FIN first, then read and discard what
-/// the client still sends, for a bounded time. (webcore's blocking driver does the
-/// same with read timeouts.)
+/// Closes after an error answer without losing it ([`After::Linger`]): FIN first, then
+/// read and discard what the client still sends, for a bounded time. (webcore's
+/// blocking driver does the same with read timeouts, chapter 15 with readiness.)
 pub async fn linger(stream: &mut TcpStream) {
     // For a `TcpStream`, `AsyncWriteExt::shutdown` is `shutdown(Write)`: a FIN.
     let _ = stream.shutdown().await;

@@ -10,7 +10,7 @@ use chapter17::server::{self, ServerOptions};
 use chapter17::{listen, shutdown};
 use clap::Parser;
 use webcore::Router;
-use webcore::cli::{ServerArgs, TimeoutArgs};
+use webcore::cli::{DrainArgs, ServerArgs, TimeoutArgs};
 use webcore::connection::ConnectionOptions;
 
 /// Serve the site with one tokio task per connection, until a signal.
@@ -28,57 +28,50 @@ struct Args {
     #[arg(long = "max-connections", value_name = "N", default_value_t = 10_000,
           value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     max_connections: u32,
-    /// After SIGINT/SIGTERM, how many seconds the requests in flight get to finish
-    /// before the server exits anyway.
-    #[arg(long = "drain-timeout", value_name = "SECS", default_value_t = 15)]
-    drain_timeout_secs: u64,
+    #[command(flatten)]
+    drain: DrainArgs,
 }
 
 // ANCHOR: main
 fn main() -> ExitCode {
     let args = Args::parse();
+    match start(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(why) => {
+            webcore::log::line(format_args!("error: {why}"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Builds the runtime and runs the server on it until a signal.
+fn start(args: Args) -> Result<(), String> {
     webcore::fd_limit::raise_open_files(u64::from(args.max_connections));
     // `#[tokio::main]` would do, but it cannot take `--threads` from the command line.
     let mut builder = tokio::runtime::Builder::new_multi_thread();
     if let Some(threads) = args.threads {
         builder.worker_threads(usize::from(threads));
     }
-    let runtime = match builder.enable_all().build() {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("error: cannot start the tokio runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let code = runtime.block_on(run(args));
+    let runtime = builder
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the tokio runtime: {e}"))?;
+    let result = runtime.block_on(run(args));
     // A `/cpu` job still burning on the blocking pool would keep a plain drop waiting.
     runtime.shutdown_timeout(Duration::from_secs(1));
-    code
+    result
 }
 
-async fn run(args: Args) -> ExitCode {
-    let listener = match listen::bind(args.server.addr) {
-        Ok(listener) => listener,
-        Err(e) => {
-            eprintln!("error: cannot listen on {}: {e}", args.server.addr);
-            return ExitCode::FAILURE;
-        }
-    };
+async fn run(args: Args) -> Result<(), String> {
+    let listener = listen::bind(args.server.addr)
+        .map_err(|e| format!("cannot listen on {}: {e}", args.server.addr))?;
     // Signals first, then the ready line: see `shutdown::on_signals`.
-    let shutdown = match shutdown::on_signals() {
-        Ok(shutdown) => shutdown,
-        Err(e) => {
-            eprintln!("error: cannot catch SIGINT/SIGTERM: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match listener.local_addr() {
-        Ok(addr) => webcore::ready::announce(addr),
-        Err(e) => {
-            eprintln!("error: cannot read the bound address: {e}");
-            return ExitCode::FAILURE;
-        }
-    }
+    let shutdown =
+        shutdown::on_signals().map_err(|e| format!("cannot catch SIGINT/SIGTERM: {e}"))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the bound address: {e}"))?;
+    webcore::ready::announce(addr);
     let router = Arc::new(Router::site(&args.server.root).with_slow_routes());
     let options = ConnectionOptions {
         idle_timeout: args.timeouts.idle_timeout(),
@@ -86,9 +79,10 @@ async fn run(args: Args) -> ExitCode {
     };
     let limits = ServerOptions {
         max_connections: args.max_connections as usize,
-        drain_timeout: Duration::from_secs(args.drain_timeout_secs),
+        drain_timeout: args.drain.drain_timeout(),
     };
-    server::serve(listener, router, options, limits, shutdown).await;
-    ExitCode::SUCCESS
+    server::serve(listener, router, options, limits, shutdown)
+        .await
+        .map_err(|e| format!("the listening socket failed: {e}"))
 }
 // ANCHOR_END: main

@@ -10,6 +10,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, watch};
 use tokio::task::{JoinError, JoinSet};
 use tokio::time::{Instant, timeout};
+use webcore::accept::{Next, after_accept_error, say};
 use webcore::connection::ConnectionOptions;
 use webcore::{Response, Router, Status, log};
 
@@ -26,14 +27,15 @@ pub struct ServerOptions {
 
 // ANCHOR: accept_loop
 /// Accepts connections and serves each on its own task until `shutdown` turns true,
-/// then waits (at most `drain_timeout`) for the tasks still running.
+/// then waits (at most `drain_timeout`) for the tasks still running. Returns an error
+/// only when the listening socket itself breaks.
 pub async fn serve(
     listener: TcpListener,
     router: Arc<Router>,
     options: ConnectionOptions,
     server: ServerOptions,
     mut shutdown: watch::Receiver<bool>,
-) {
+) -> io::Result<()> {
     // One permit per connection we are willing to serve at once.
     let permits = Arc::new(Semaphore::new(server.max_connections));
     // Every task we start, so the shutdown can wait for them.
@@ -50,7 +52,11 @@ pub async fn serve(
                 let (stream, peer) = match accepted {
                     Ok(accepted) => accepted,
                     Err(e) => {
-                        accept_failed(&e).await;
+                        if let Err(broken) = accept_failed(e).await {
+                            drop(listener);
+                            drain(tasks, server.drain_timeout).await;
+                            return Err(broken);
+                        }
                         continue;
                     }
                 };
@@ -72,6 +78,7 @@ pub async fn serve(
     // instead of waiting in a queue nobody reads.
     drop(listener);
     drain(tasks, server.drain_timeout).await;
+    Ok(())
 }
 // ANCHOR_END: accept_loop
 
@@ -82,7 +89,9 @@ fn reap(done: Result<(), JoinError>) {
     if let Err(e) = done
         && e.is_panic()
     {
-        eprintln!("server: a connection task panicked; its client saw a close");
+        say(format_args!(
+            "a connection task panicked; its client saw a close"
+        ));
     }
 }
 
@@ -130,10 +139,10 @@ async fn too_busy(mut stream: TcpStream, peer: SocketAddr) {
 /// same shutdown signal), so what is left are requests in flight.
 async fn drain(mut tasks: JoinSet<()>, bound: Duration) {
     if !tasks.is_empty() {
-        eprintln!(
-            "server: waiting for {} connection(s) to finish",
+        say(format_args!(
+            "waiting for {} connection(s) to finish",
             tasks.len()
-        );
+        ));
     }
     let all_done = timeout(bound, async {
         while let Some(done) = tasks.join_next().await {
@@ -142,10 +151,10 @@ async fn drain(mut tasks: JoinSet<()>, bound: Duration) {
     })
     .await;
     if all_done.is_err() {
-        eprintln!(
-            "server: {} connection(s) still busy after {bound:?}: cancelling them",
-            tasks.len()
-        );
+        let busy = tasks.len();
+        say(format_args!(
+            "{busy} connection(s) still busy after {bound:?}: cancelling them"
+        ));
         // Cancelling a task drops its future at its current `.await`: its socket
         // closes, its timer is deregistered. Nothing else to clean up.
         tasks.shutdown().await;
@@ -153,18 +162,21 @@ async fn drain(mut tasks: JoinSet<()>, bound: Duration) {
 }
 // ANCHOR_END: drain
 
-/// A failed `accept` is no reason to stop. Most failures concern only the client
-/// being accepted; `EMFILE` (out of file descriptors) would repeat at once and spin,
-/// so pause a little: each connection that ends gives a descriptor back.
-async fn accept_failed(error: &io::Error) {
-    eprintln!("server: accept failed: {error}");
-    if !matches!(
-        error.kind(),
-        io::ErrorKind::ConnectionAborted | io::ErrorKind::Interrupted
-    ) {
-        tokio::time::sleep(Duration::from_millis(100)).await;
+// ANCHOR: accept_failed
+/// A failed `accept` follows the one rule every Part II accept loop keeps (webcore's
+/// `after_accept_error`): go on at once, pause on a shortage (`EMFILE` would otherwise
+/// spin), or stop when the listening socket itself is broken.
+async fn accept_failed(error: io::Error) -> io::Result<()> {
+    match after_accept_error(&error) {
+        Next::Retry => Ok(()),
+        Next::BackOff(pause) => {
+            tokio::time::sleep(pause).await;
+            Ok(())
+        }
+        Next::Stop => Err(error),
     }
 }
+// ANCHOR_END: accept_failed
 
 #[cfg(test)]
 mod tests {

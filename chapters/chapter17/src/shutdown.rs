@@ -24,10 +24,12 @@ pub fn on_signals() -> io::Result<watch::Receiver<bool>> {
                 _ = terminate.recv() => "SIGTERM",
             };
             if round > 0 {
-                eprintln!("{name} again: exiting now");
+                webcore::log::line(format_args!("{name} again: exiting now"));
                 std::process::exit(1);
             }
-            eprintln!("{name}: no new connections; finishing the requests in flight");
+            webcore::log::line(format_args!(
+                "{name}: no new connections; finishing the requests in flight"
+            ));
             // `send` fails only when every receiver is gone: then no one is left to stop.
             let _ = stop.send(true);
         }
