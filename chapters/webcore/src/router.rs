@@ -2,7 +2,7 @@
 
 use std::any::Any;
 use std::panic::{self, AssertUnwindSafe};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -46,7 +46,13 @@ pub struct Router {
     routes: Vec<Route>,
     /// Serve files from here when no route matches; without it, 404.
     static_root: Option<PathBuf>,
+    /// How to serve them: `files::serve_file` (read from disk every time) unless a
+    /// chapter brings its own (chapter 18's cache).
+    file_server: Option<FileServer>,
 }
+
+/// Answers a GET or HEAD for a file under the root (the first argument).
+type FileServer = Arc<dyn Fn(&Path, &Request) -> Response + Send + Sync>;
 // ANCHOR_END: route_table
 
 impl std::fmt::Debug for Router {
@@ -122,6 +128,16 @@ impl Router {
         self
     }
 
+    /// Serves the static files with `serve` instead of reading each from disk per
+    /// request (chapter 18 caches them).
+    pub fn file_server(
+        mut self,
+        serve: impl Fn(&Path, &Request) -> Response + Send + Sync + 'static,
+    ) -> Router {
+        self.file_server = Some(Arc::new(serve));
+        self
+    }
+
     // ANCHOR: plan
     /// Decides how to answer `request`, without doing any slow work.
     pub fn plan(&self, request: &Request) -> Plan {
@@ -144,9 +160,10 @@ impl Router {
             return Plan::Respond(method_not_allowed(methods));
         }
         match &self.static_root {
-            Some(root) if allows(&["GET"], &request.method) => {
-                Plan::Respond(files::serve_file(root, request))
-            }
+            Some(root) if allows(&["GET"], &request.method) => match &self.file_server {
+                Some(serve) => Plan::Respond(serve(root, request)),
+                None => Plan::Respond(files::serve_file(root, request)),
+            },
             Some(_) => Plan::Respond(method_not_allowed(["GET"].into_iter())),
             None => Plan::Respond(Response::text(Status::NOT_FOUND, "no such route\n")),
         }
