@@ -128,6 +128,21 @@ pub fn exercise() -> Exercise<Implementation> {
                     Ok(())
                 },
             },
+            Check {
+                name: "a line with several faults gets the first in the task's order",
+                run: |i| {
+                    for (line, error) in [
+                        ("get index.html", LineError::WrongParts),
+                        ("get  index.html HTTP/2", LineError::WrongParts),
+                        ("get index.html HTTP/2", LineError::BadMethod),
+                        ("get / HTTP/2", LineError::BadMethod),
+                        ("GET index.html HTTP/2", LineError::BadTarget),
+                    ] {
+                        expect_error(i, line, error)?;
+                    }
+                    Ok(())
+                },
+            },
         ],
         check_timeout: Duration::from_secs(5),
     }

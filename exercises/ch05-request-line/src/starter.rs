@@ -10,7 +10,9 @@
 //! - a target must start with `/`, else `BadTarget`;
 //! - the version must be exactly `HTTP/1.0` or `HTTP/1.1`, else `BadVersion`.
 //!
-//! Check the faults in that order: `get index.html` is a `BadMethod`.
+//! Check the faults in that order and report the first one you find: `get index.html
+//! HTTP/2` is a `BadMethod` (the method is checked before the target and the version),
+//! and `get index.html` is `WrongParts` (it has only two parts, and the parts come first).
 //!
 //! Judge your attempt with `cargo run -p ch05-request-line`.
 
