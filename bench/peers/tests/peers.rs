@@ -8,7 +8,10 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use testkit::Server;
-use testkit::http::{IO_TIMEOUT, Response, closes_within, connect, get, replay_command};
+use testkit::http::{
+    IO_TIMEOUT, Response, closes_within, connect, finish_sending, get, read_until_close,
+    replay_command,
+};
 
 const MIO: &str = env!("CARGO_BIN_EXE_minimal-mio");
 const TOKIO: &str = env!("CARGO_BIN_EXE_minimal-tokio");
@@ -203,6 +206,42 @@ fn canned_servers_wait_for_the_whole_head() {
             .shutdown(std::net::Shutdown::Write)
             .expect("half-close");
         assert!(closes_within(&mut stream, Duration::from_secs(5)));
+    }
+}
+
+/// A request and FIN in one go (`printf ... | nc -N`): the request is still answered,
+/// then the server closes. A loop that trusts a short read to mean "nothing more to
+/// read" would never see this EOF and keep the connection forever.
+#[test]
+fn keep_alive_servers_answer_then_close_on_half_close() {
+    let root = site();
+    for server in [
+        Server::start(MIO, &[]),
+        Server::start(TOKIO, &[]),
+        start_hyper(&root),
+    ] {
+        let request = keep_alive_get("/notes/a.txt");
+        let mut stream = connect(server.addr());
+        stream
+            .write_all(request.as_bytes())
+            .expect("write a request");
+        finish_sending(&stream);
+        let raw = read_until_close(&mut stream).unwrap_or_else(|e| {
+            panic!(
+                "{e}\n  request: {}",
+                replay_command(server.addr(), request.as_bytes())
+            )
+        });
+        let response = Response::parse(&raw).unwrap_or_else(|e| panic!("{e}\n{}", server.output()));
+        assert_eq!(response.status, 200, "{response:?}");
+        let length = response
+            .header("Content-Length")
+            .and_then(|v| v.parse().ok());
+        assert_eq!(
+            length,
+            Some(response.body.len()),
+            "one answer only: {response:?}"
+        );
     }
 }
 

@@ -133,6 +133,9 @@ async fn run(addr: SocketAddr, site: Arc<Site>) -> io::Result<()> {
             // answered what could be answered, and there is no one left to tell.
             let _ = http1::Builder::new()
                 .keep_alive(true)
+                // Without it hyper drops a request whose client sent FIN right after
+                // it (`printf ... | nc -N`) unanswered; with it, hyper answers, then closes.
+                .half_close(true)
                 .serve_connection(TokioIo::new(stream), service)
                 .await;
         });

@@ -118,7 +118,7 @@ fn run(mut listener: TcpListener) -> io::Result<()> {
             } else if let Some(conn) = conns.get_mut(&event.token()) {
                 // Readiness may be spurious, so `drive` finds out for itself what to do.
                 // One done path: EOF, an error, or garbage all end here.
-                if !matches!(drive(conn, &response), Ok(true)) {
+                if !matches!(drive(conn, &response, event.is_read_closed()), Ok(true)) {
                     conns.remove(&event.token());
                 }
             }
@@ -128,8 +128,11 @@ fn run(mut listener: TcpListener) -> io::Result<()> {
 
 /// Writes what is queued, then reads and answers, until the socket would block.
 /// Returns `Ok(false)` once the client has closed and every answer is out.
-fn drive(conn: &mut Conn, response: &[u8]) -> io::Result<bool> {
+///
+/// `read_closed` is the event's word that the client has sent FIN (EPOLLRDHUP).
+fn drive(conn: &mut Conn, response: &[u8], read_closed: bool) -> io::Result<bool> {
     let mut chunk = [0u8; 4096];
+    let mut drained = false;
     loop {
         // Flush first: answers go out before more requests are read, which also keeps
         // a client that pipelines without reading from growing `output` without bound.
@@ -144,10 +147,20 @@ fn drive(conn: &mut Conn, response: &[u8]) -> io::Result<bool> {
         }
         conn.output.clear();
         conn.written = 0;
+        // A read that did not fill `chunk` emptied the receive buffer; edge-triggered
+        // epoll reports the next bytes as a new event, so a read now would only say
+        // WouldBlock: one system call per request saved (tokio does the same). Not after
+        // FIN, though: the EOF behind those bytes has no event left to announce it.
+        if drained && !read_closed {
+            return Ok(true);
+        }
         match conn.stream.read(&mut chunk) {
             // EOF: every answer is already written (we flushed above), so we are done.
             Ok(0) => return Ok(false),
-            Ok(n) => conn.input.extend_from_slice(&chunk[..n]),
+            Ok(n) => {
+                conn.input.extend_from_slice(&chunk[..n]);
+                drained = n < chunk.len();
+            }
             Err(e) if e.kind() == ErrorKind::WouldBlock => return Ok(true),
             Err(e) if e.kind() == ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
