@@ -184,6 +184,7 @@ pub fn check_page(text: &str, dir: &Path) -> Vec<String> {
     }
     problems.extend(pasted_rust_blocks(text));
     problems.extend(blocks_run_together(text));
+    problems.extend(process_name_commands(text));
     for target in links(text) {
         if let Err(message) = check_link(&target, dir) {
             problems.push(message);
@@ -405,6 +406,26 @@ pub fn blocks_run_together(text: &str) -> Vec<String> {
             ));
         }
         in_paragraph = !in_list;
+    }
+    problems
+}
+
+/// Commands that pick processes by name (`pkill`, `pgrep`, `killall`). On a shared
+/// machine they reach other people's processes too, and `pgrep -n` finds whichever
+/// started last; a page signals the process the reader started, by its id (`$!`).
+pub fn process_name_commands(text: &str) -> Vec<String> {
+    const FORBIDDEN: [&str; 3] = ["pkill", "pgrep", "killall"];
+    let mut problems = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let words = line.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'));
+        for word in words {
+            if FORBIDDEN.contains(&word) {
+                problems.push(format!(
+                    "line {}: `{word}` picks processes by name, and on a shared machine reaches other people's; start the server in the background and use its id (`& SERVER=$!`, then `kill -TERM $SERVER`)",
+                    number + 1
+                ));
+            }
+        }
     }
     problems
 }

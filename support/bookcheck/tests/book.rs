@@ -260,3 +260,23 @@ fn a_code_fence_touching_text_is_caught() {
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn commands_that_pick_processes_by_name_are_caught() {
+    let found = problems(
+        "In a third terminal, `pkill -TERM chapter10`.\n\n```console\n$ chapter12 --server-pid \"$(pgrep -n chapter10)\"\n$ killall chapter13\n```\n",
+    );
+    assert_eq!(found.len(), 3, "{found:?}");
+    for (line, word) in [(1, "pkill"), (4, "pgrep"), (5, "killall")] {
+        assert!(
+            found
+                .iter()
+                .any(|p| p.starts_with(&format!("line {line}:")) && p.contains(word)),
+            "{found:?}"
+        );
+    }
+    assert_eq!(
+        problems("```console\n$ cargo run -p chapter10 & SERVER=$!\n$ kill -TERM $SERVER\n```\n"),
+        Vec::<String>::new()
+    );
+}
