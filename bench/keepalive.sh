@@ -117,6 +117,7 @@ echo "Measured $(date -u "+%Y-%m-%d %H:%M UTC") on $(nproc) cores, load average 
 echo
 
 rows=()
+notes=()
 for spec in "$@"; do
     server="${spec%%:*}"
     flags=""
@@ -126,7 +127,7 @@ for spec in "$@"; do
     case "$server" in
         nginx)
             if ! command -v nginx >/dev/null; then
-                echo "skipped nginx: not installed (apt-get install -y nginx-light)"
+                notes+=("Skipped nginx: not installed (apt-get install -y nginx-light).")
                 continue
             fi
             start_nginx ;;
@@ -154,11 +155,13 @@ for spec in "$@"; do
     fi
 done
 
-echo
 echo "| server | requests/s | p99 latency ms | requests per server CPU-second | ratio to minimal-mio |"
 echo "|---|---:|---:|---:|---:|"
 for row in "${rows[@]}"; do
     IFS='|' read -r spec rps p99 per_cpu <<<"$row"
     ratio=$(awk -v a="$per_cpu" -v b="${floor:-}" 'BEGIN { if (b + 0 > 0 && a + 0 > 0) printf "%.2f", a / b; else print "–" }')
     echo "| $spec | $rps | $p99 | $per_cpu | $ratio |"
+done
+for note in "${notes[@]}"; do
+    printf '\n%s\n' "$note"
 done
