@@ -100,10 +100,19 @@ fn run_with_deadline<I: Send + 'static>(
     match done_rx.recv_timeout(timeout) {
         Ok(Ok(result)) => result,
         Ok(Err(panic)) => Err(format!("panicked: {}", panic_message(&panic))),
-        Err(_) => Err(format!(
-            "did not finish within {timeout:?} (is something blocked on a read or accept?)"
-        )),
+        Err(_) => Err(timeout_message(timeout)),
     }
+}
+
+/// Why a check that ran out of time failed. A check never finishes for one of two
+/// reasons, and the learner cannot tell which from the outside: the code waits for
+/// something that never comes, or it never stops working.
+fn timeout_message(timeout: Duration) -> String {
+    format!(
+        "did not finish within {timeout:?}: either something waits for ever (a read, an \
+         accept, a lock or a channel that never delivers) or a loop never ends (one whose \
+         exit condition is never met)"
+    )
 }
 
 fn panic_message(payload: &Box<dyn Any + Send>) -> String {
@@ -291,6 +300,18 @@ mod tests {
                     },
                 },
                 Check {
+                    name: "loops forever on the starter",
+                    run: |i: &Adder| {
+                        // Busy, not blocked: the other way a check never finishes.
+                        let mut n = 0u64;
+                        while (i.add)(1, 1) == 0 {
+                            n = n.wrapping_add(1);
+                            std::hint::black_box(n);
+                        }
+                        Ok(())
+                    },
+                },
+                Check {
                     name: "panics on the starter",
                     run: |i: &Adder| {
                         assert_eq!((i.add)(0, 1), 1, "0 + 1");
@@ -313,13 +334,23 @@ mod tests {
             vec![
                 "adds",
                 "blocks forever on the starter",
+                "loops forever on the starter",
                 "panics on the starter"
             ]
         );
         let why: Vec<_> = report.failures().map(|(_, why)| why.clone()).collect();
-        assert!(why[1].contains("did not finish"), "{why:?}");
         assert!(
-            why[2].contains("panicked") && why[2].contains("0 + 1"),
+            why[1].contains("did not finish")
+                && why[1].contains("waits for ever")
+                && why[1].contains("loop never ends"),
+            "{why:?}"
+        );
+        assert_eq!(
+            why[1], why[2],
+            "both ways of never finishing get one message"
+        );
+        assert!(
+            why[3].contains("panicked") && why[3].contains("0 + 1"),
             "{why:?}"
         );
     }
