@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::Server;
-use crate::http::{self, Response, connect, get_request, read_until_close, replay_command};
+use crate::http::{
+    self, KeepAlive, Response, connect, get_request, read_until_close, replay_command,
+};
 
 /// One promise of the contract.
 pub struct Check {
@@ -86,6 +88,9 @@ pub fn run(binary: &str, chapter: u8) {
     }
     let output = site.server.output();
     drop(site);
+    if chapter >= 10 {
+        failures.extend(stops_cleanly(binary, chapter).err());
+    }
 
     // The next chapter's checks must fail here. Each runs on a fresh server of its own,
     // all at once: a check that fails by waiting out a deadline (a sequential server stuck
@@ -121,6 +126,62 @@ pub fn run(binary: &str, chapter: u8) {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// SIGTERM (CONTRACT.md, from chapter 10): the request in flight still gets its answer,
+/// new clients are refused (from chapter 13, which stops accepting while it drains),
+/// and the server exits 0. On a fresh server, since the check ends it.
+fn stops_cleanly(binary: &str, chapter: u8) -> Result<(), String> {
+    // Time enough for the half-sent request to survive the checks below.
+    let mut site = start_site_with_idle(binary, chapter, 10);
+    let addr = site.addr();
+    let mut in_flight = connect(addr);
+    in_flight
+        .write_all(b"GET / HTTP/1.1\r\n")
+        .map_err(|e| format!("✗ SIGTERM check: write: {e}"))?;
+    // The server must have accepted the connection before the signal.
+    ok(
+        crate::wait_until(Duration::from_secs(3), || {
+            crate::accept_queue_len(addr) == Some(0)
+        }),
+        || "✗ SIGTERM check: the half-sent request was never accepted".to_string(),
+    )?;
+    site.server.signal("TERM");
+    ok(
+        site.server
+            .wait_for_output(Duration::from_secs(3), |out| out.contains("SIGTERM")),
+        || {
+            format!(
+                "✗ SIGTERM check: no line about SIGTERM:\n{}",
+                site.server.output()
+            )
+        },
+    )?;
+    if chapter >= 13 {
+        ok(
+            crate::wait_until(Duration::from_secs(3), || {
+                // A short timeout: a listener nobody accepts on any more fills its
+                // backlog, and a plain connect to it would hang for seconds.
+                std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err()
+            }),
+            || "✗ SIGTERM check: new clients are still accepted while draining".to_string(),
+        )?;
+    }
+    in_flight
+        .write_all(b"Host: localhost\r\n\r\n")
+        .map_err(|e| format!("✗ SIGTERM check: write the rest: {e}"))?;
+    let raw = read_until_close(&mut in_flight).map_err(|e| format!("✗ SIGTERM check: {e}"))?;
+    let response = Response::parse(&raw).map_err(|e| format!("✗ SIGTERM check: {e}"))?;
+    ok(response.status == 200, || {
+        format!("✗ SIGTERM check: the request in flight got {response:?}")
+    })?;
+    match site.server.wait_exit(Duration::from_secs(5)) {
+        Some(status) if status.success() => Ok(()),
+        other => Err(format!(
+            "✗ SIGTERM check: expected exit status 0 within 5 s, got {other:?}\n{}",
+            site.server.output()
+        )),
+    }
 }
 
 fn chapter_name(chapter: u8) -> String {
@@ -190,13 +251,18 @@ fn command_line(binary: &str, chapter: u8) -> Vec<String> {
 
 /// Builds the scratch site and starts the chapter on it with the flags it knows.
 fn start_site(binary: &str, chapter: u8) -> Site {
+    start_site_with_idle(binary, chapter, IDLE_TIMEOUT_SECS)
+}
+
+/// [`start_site`] with another `--idle-timeout`.
+fn start_site_with_idle(binary: &str, chapter: u8, idle_secs: u64) -> Site {
     let scratch = tempfile::tempdir().expect("a scratch folder for the contract site");
     let root = scratch.path().join("root");
     let secret = format!("TOP-SECRET-{}-{}", std::process::id(), chapter);
     write_site(&root, scratch.path(), &secret);
 
     let root_text = root.to_string_lossy().into_owned();
-    let idle = IDLE_TIMEOUT_SECS.to_string();
+    let idle = idle_secs.to_string();
     let mut args: Vec<&str> = Vec::new();
     if chapter >= 7 {
         args.extend(["--root", &root_text]);
@@ -293,6 +359,18 @@ fn expect_body_contains(
             replay_command(addr, get_request(path).as_bytes())
         ))
     }
+}
+
+/// A GET that leaves the connection open (no `Connection: close`).
+fn persistent_get(path: &str) -> String {
+    format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n")
+}
+
+/// A shell line that shows keep-alive by hand: curl reuses one connection for every
+/// URL on its command line (`-v` says "Re-using existing connection").
+fn keep_alive_replay(addr: SocketAddr, times: usize) -> String {
+    let urls = vec![format!("http://{addr}/"); times].join(" ");
+    format!("curl -sv -o /dev/null {urls}")
 }
 
 fn ok(condition: bool, why: impl FnOnce() -> String) -> Result<(), String> {
@@ -737,6 +815,150 @@ pub fn checks() -> Vec<Check> {
                 let response = Response::parse(&raw)?;
                 ok(response.status == 200, || {
                     format!("the slow request got {response:?}")
+                })
+            },
+        },
+        // 18 Every core, with connections that stay open
+        Check {
+            name: "an HTTP/1.1 connection stays open for the next request",
+            chapter: 18,
+            run: |s| {
+                let mut client = KeepAlive::connect(s.addr());
+                for round in 1..=3 {
+                    client.send(persistent_get("/").as_bytes())?;
+                    let response = client.read_response(false).map_err(|e| {
+                        format!(
+                            "request {round} on one connection: {e}\n  replay: {}",
+                            keep_alive_replay(s.addr(), 2)
+                        )
+                    })?;
+                    ok(
+                        response.status == 200 && response.body == INDEX_HTML.as_bytes(),
+                        || format!("request {round} on one connection got {response:?}"),
+                    )?;
+                    ok(response.header("Connection") != Some("close"), || {
+                        format!("a kept-alive answer says Connection: close: {response:?}")
+                    })?;
+                }
+                Ok(())
+            },
+        },
+        Check {
+            name: "100 pipelined requests get 100 answers, in order",
+            chapter: 18,
+            run: |s| {
+                let paths = ["/", "/about/", "/style.css", "/nothing-here"];
+                let mut batch = String::new();
+                for n in 0..100 {
+                    let path = paths[n % paths.len()];
+                    batch.push_str(&format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+                }
+                let mut client = KeepAlive::connect(s.addr());
+                // One write: the server finds many requests in one read.
+                client.send(batch.as_bytes())?;
+                for n in 0..100 {
+                    let response = client
+                        .read_response(false)
+                        .map_err(|e| format!("answer {n} of 100 pipelined: {e}"))?;
+                    let expected: (u16, &[u8]) = match n % paths.len() {
+                        0 => (200, INDEX_HTML.as_bytes()),
+                        1 => (200, ABOUT_HTML.as_bytes()),
+                        2 => (200, b"body { color: #333; }\n"),
+                        _ => (404, NOT_FOUND_HTML.as_bytes()),
+                    };
+                    ok(
+                        response.status == expected.0 && response.body == expected.1,
+                        || {
+                            format!(
+                                "answer {n} is not the answer to {}: {response:?}",
+                                paths[n % paths.len()]
+                            )
+                        },
+                    )?;
+                }
+                Ok(())
+            },
+        },
+        Check {
+            name: "Connection: close is honoured, and only it closes an HTTP/1.1 connection",
+            chapter: 18,
+            run: |s| {
+                let mut client = KeepAlive::connect(s.addr());
+                client.send(persistent_get("/").as_bytes())?;
+                client.read_response(false)?;
+                let closing = b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+                client.send(closing)?;
+                let response = client.read_response(false)?;
+                ok(
+                    response
+                        .header("Connection")
+                        .is_some_and(|v| v.eq_ignore_ascii_case("close")),
+                    || format!("the answer to Connection: close should say so: {response:?}"),
+                )?;
+                ok(
+                    http::closes_within(&mut client.stream, Duration::from_secs(2)),
+                    || {
+                        format!(
+                            "still open after Connection: close\n  request: {}",
+                            replay_command(s.addr(), closing)
+                        )
+                    },
+                )
+            },
+        },
+        Check {
+            name: "HTTP/1.0 closes unless it asks for keep-alive",
+            chapter: 18,
+            run: |s| {
+                let plain = b"GET / HTTP/1.0\r\n\r\n";
+                let mut client = KeepAlive::connect(s.addr());
+                client.send(plain)?;
+                client.read_response(false)?;
+                ok(
+                    http::closes_within(&mut client.stream, Duration::from_secs(2)),
+                    || {
+                        format!(
+                            "an HTTP/1.0 connection stayed open\n  request: {}",
+                            replay_command(s.addr(), plain)
+                        )
+                    },
+                )?;
+                let asking = b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n";
+                let mut client = KeepAlive::connect(s.addr());
+                for round in 1..=2 {
+                    client.send(asking)?;
+                    let response = client
+                        .read_response(false)
+                        .map_err(|e| format!("HTTP/1.0 keep-alive request {round}: {e}"))?;
+                    ok(
+                        response
+                            .header("Connection")
+                            .is_some_and(|v| v.eq_ignore_ascii_case("keep-alive")),
+                        || {
+                            format!(
+                                "an HTTP/1.0 keep-alive answer must say Connection: keep-alive: {response:?}"
+                            )
+                        },
+                    )?;
+                }
+                Ok(())
+            },
+        },
+        Check {
+            name: "a kept-alive connection left idle is closed after the idle timeout",
+            chapter: 18,
+            run: |s| {
+                let mut client = KeepAlive::connect(s.addr());
+                client.send(persistent_get("/").as_bytes())?;
+                client.read_response(false)?;
+                // Open a moment after the answer (it was kept alive), then closed.
+                ok(
+                    !http::closes_within(&mut client.stream, Duration::from_millis(300)),
+                    || "closed at once after the answer: not kept alive".to_string(),
+                )?;
+                let limit = Duration::from_secs(IDLE_TIMEOUT_SECS + 3);
+                ok(http::closes_within(&mut client.stream, limit), || {
+                    format!("an idle kept-alive connection was still open after {limit:?}")
                 })
             },
         },

@@ -267,6 +267,65 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
         .position(|window| window == needle)
 }
 
+/// A client that keeps its connection: it sends requests and reads one answer at a
+/// time, framed by `Content-Length`, leaving the bytes of later answers for later.
+pub struct KeepAlive {
+    pub stream: TcpStream,
+    /// Bytes received past the answers read so far.
+    pending: Vec<u8>,
+}
+
+impl KeepAlive {
+    pub fn connect(addr: SocketAddr) -> KeepAlive {
+        KeepAlive {
+            stream: connect(addr),
+            pending: Vec::new(),
+        }
+    }
+
+    pub fn send(&mut self, request: &[u8]) -> Result<(), String> {
+        self.stream
+            .write_all(request)
+            .map_err(|e| format!("write failed: {e}"))
+    }
+
+    /// Reads the next answer (no body for the answer to a HEAD request).
+    pub fn read_response(&mut self, head_request: bool) -> Result<Response, String> {
+        let deadline = Instant::now() + IO_TIMEOUT;
+        loop {
+            if let Some(end) = find(&self.pending, b"\r\n\r\n") {
+                let head = Response::parse(&self.pending[..end + 4])?;
+                let length: usize = match head.header("Content-Length") {
+                    Some(value) => value
+                        .parse()
+                        .map_err(|_| format!("bad Content-Length in {head:?}"))?,
+                    None => return Err(format!("no Content-Length in {head:?}")),
+                };
+                let total = end + 4 + if head_request { 0 } else { length };
+                if self.pending.len() >= total {
+                    let raw: Vec<u8> = self.pending.drain(..total).collect();
+                    return Response::parse(&raw);
+                }
+            }
+            if Instant::now() > deadline {
+                return Err(format!("no whole answer within {IO_TIMEOUT:?}"));
+            }
+            let mut chunk = [0u8; 16 * 1024];
+            match self.stream.read(&mut chunk) {
+                Ok(0) => {
+                    return Err(format!(
+                        "the server closed the connection; {} bytes of an answer had arrived",
+                        self.pending.len()
+                    ));
+                }
+                Ok(n) => self.pending.extend_from_slice(&chunk[..n]),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(format!("read failed: {e}")),
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
