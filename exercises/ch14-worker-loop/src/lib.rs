@@ -84,9 +84,7 @@ pub fn exercise() -> Exercise<Implementation> {
                 name: "a panicking job does not end the worker",
                 run: |i| {
                     let (jobs, _workers) = pool(i, 1);
-                    send(&jobs, || {
-                        panic!("a bug in one job (this panic is part of the check)")
-                    })?;
+                    send(&jobs, || panic!("a bug in one job"))?;
                     let (done, finished) = mpsc::channel();
                     send(&jobs, move || {
                         let _ = done.send(());

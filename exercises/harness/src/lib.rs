@@ -11,13 +11,19 @@
 //! - `src/main.rs`: `cargo run -p <exercise>` runs the checks against the starter;
 //! - `tests/exercise.rs`: plain `cargo test` calls [`verify`], which runs the checks
 //!   against the solution (they must pass) and the untouched starter (it must fail).
+//!
+//! A check fails by returning `Err`, never by panicking. So when a panic comes from an
+//! exercise's `src/lib.rs`, it is one the check causes on purpose (a handler or a job
+//! written to panic), and [`learner_main`] says so under that check; any other panic is
+//! the learner's code, and it says that instead, with where it happened.
 
 #![forbid(unsafe_code)]
 
 use std::any::Any;
+use std::io::Write;
 use std::process::Command;
-use std::sync::mpsc;
-use std::thread;
+use std::sync::{Mutex, mpsc};
+use std::thread::{self, ThreadId};
 use std::time::Duration;
 
 /// One check: a name a learner understands, and a function that returns what went wrong.
@@ -49,21 +55,30 @@ pub struct Exercise<I> {
     pub check_timeout: Duration,
 }
 
-/// What running every check gave: a name and, for a failure, why.
+/// What one check gave: its name, whether it passed (and why not), and a line for each
+/// panic seen while it ran that did not end it (see [`learner_main`]).
+#[derive(Debug)]
+pub struct Outcome {
+    pub name: &'static str,
+    pub result: Result<(), String>,
+    pub notes: Vec<String>,
+}
+
+/// What running every check gave, in order.
 #[derive(Debug)]
 pub struct Report {
-    pub results: Vec<(&'static str, Result<(), String>)>,
+    pub results: Vec<Outcome>,
 }
 
 impl Report {
     pub fn passed(&self) -> bool {
-        self.results.iter().all(|(_, result)| result.is_ok())
+        self.results.iter().all(|outcome| outcome.result.is_ok())
     }
 
     pub fn failures(&self) -> impl Iterator<Item = (&'static str, &String)> {
         self.results
             .iter()
-            .filter_map(|(name, result)| result.as_ref().err().map(|why| (*name, why)))
+            .filter_map(|outcome| outcome.result.as_ref().err().map(|why| (outcome.name, why)))
     }
 }
 
@@ -73,34 +88,193 @@ impl<I: Clone + Send + 'static> Exercise<I> {
         let results = self
             .checks
             .iter()
-            .map(|check| {
-                let outcome =
-                    run_with_deadline(check.run, implementation.clone(), self.check_timeout);
-                (check.name, outcome)
-            })
+            .map(|check| self.run_check(check, implementation))
             .collect();
         Report { results }
     }
+
+    /// Runs one check. While [`PanicRecorder`] is installed, the panics recorded during
+    /// the check are sorted into the one that ended it, if any, and notes.
+    fn run_check(&self, check: &Check<I>, implementation: &I) -> Outcome {
+        // Anything recorded before now came from a thread an earlier check left behind
+        // (one that timed out): that check has already failed, so it is dropped.
+        drop(take_panics());
+        let (ending, check_thread) =
+            run_with_deadline(check.run, implementation.clone(), self.check_timeout);
+        explain(
+            check.name,
+            ending,
+            check_thread,
+            self.check_timeout,
+            take_panics(),
+        )
+    }
+}
+
+/// How a check's thread ended.
+#[derive(Debug)]
+enum Ending {
+    Returned(Result<(), String>),
+    Panicked(String),
+    TimedOut,
 }
 
 fn run_with_deadline<I: Send + 'static>(
     check: fn(&I) -> Result<(), String>,
     implementation: I,
     timeout: Duration,
-) -> Result<(), String> {
+) -> (Ending, ThreadId) {
     let (done_tx, done_rx) = mpsc::channel();
     // The thread is detached on purpose: if the code under test blocks forever, the
     // check fails after `timeout` and the blocked thread dies with the process.
-    thread::spawn(move || {
+    let handle = thread::spawn(move || {
         // AssertUnwindSafe: after a panic the implementation is dropped, never reused.
         let outcome =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || check(&implementation)));
         let _ = done_tx.send(outcome);
     });
-    match done_rx.recv_timeout(timeout) {
-        Ok(Ok(result)) => result,
-        Ok(Err(panic)) => Err(format!("panicked: {}", panic_message(&panic))),
-        Err(_) => Err(timeout_message(timeout)),
+    let check_thread = handle.thread().id();
+    let ending = match done_rx.recv_timeout(timeout) {
+        Ok(Ok(result)) => Ending::Returned(result),
+        Ok(Err(panic)) => Ending::Panicked(panic_message(&panic)),
+        Err(_) => Ending::TimedOut,
+    };
+    (ending, check_thread)
+}
+
+/// One panic, as the panic hook saw it.
+#[derive(Debug, Clone)]
+struct PanicRecord {
+    thread: ThreadId,
+    /// `file:line:column`, the file relative to the workspace.
+    location: String,
+    message: String,
+}
+
+impl PanicRecord {
+    /// Whether the panic comes from an exercise's checks file (`exercises/NAME/src/lib.rs`).
+    /// A check never panics to fail (it returns `Err`), so such a panic is one the check
+    /// provokes on purpose: a handler or a job that is meant to panic.
+    fn provoked_by_the_check(&self) -> bool {
+        let file = self.location.replace('\\', "/");
+        let file = file.split(':').next().unwrap_or_default();
+        file.contains("exercises/") && file.ends_with("/src/lib.rs")
+    }
+}
+
+/// Every panic since the last [`take_panics`], while a [`PanicRecorder`] is installed.
+static PANICS: Mutex<Vec<PanicRecord>> = Mutex::new(Vec::new());
+
+fn take_panics() -> Vec<PanicRecord> {
+    std::mem::take(
+        &mut *PANICS
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()),
+    )
+}
+
+/// Replaces Rust's panic report ("thread '<unnamed>' panicked at …", printed the moment
+/// it happens, above the list of checks) with a record, so that each panic can be shown
+/// under the check it belongs to and said to be either the check's own, on purpose, or
+/// the learner's. Dropping it puts the previous hook back.
+struct PanicRecorder {
+    previous: Option<PanicHook>,
+}
+
+/// What `std::panic::take_hook` returns.
+type PanicHook = Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Sync + Send + 'static>;
+
+impl PanicRecorder {
+    fn install() -> PanicRecorder {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|info| {
+            let location = info
+                .location()
+                .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))
+                .unwrap_or_else(|| "an unknown place".to_string());
+            let message = if let Some(text) = info.payload().downcast_ref::<&str>() {
+                text.to_string()
+            } else if let Some(text) = info.payload().downcast_ref::<String>() {
+                text.clone()
+            } else {
+                "a panic without a message".to_string()
+            };
+            let record = PanicRecord {
+                thread: thread::current().id(),
+                location,
+                message,
+            };
+            PANICS
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .push(record);
+        }));
+        PanicRecorder {
+            previous: Some(previous),
+        }
+    }
+}
+
+impl Drop for PanicRecorder {
+    fn drop(&mut self) {
+        if let Some(previous) = self.previous.take() {
+            std::panic::set_hook(previous);
+        }
+    }
+}
+
+/// Turns how a check ended, and the panics recorded while it ran, into its outcome.
+fn explain(
+    name: &'static str,
+    ending: Ending,
+    check_thread: ThreadId,
+    timeout: Duration,
+    mut panics: Vec<PanicRecord>,
+) -> Outcome {
+    let result = match ending {
+        Ending::Returned(result) => result,
+        Ending::TimedOut => Err(timeout_message(timeout)),
+        Ending::Panicked(message) => {
+            // The panic that ended the check is the last one its own thread recorded.
+            let fatal = panics
+                .iter()
+                .rposition(|panic| panic.thread == check_thread)
+                .map(|at| panics.remove(at));
+            Err(match fatal {
+                Some(panic) if panic.provoked_by_the_check() => format!(
+                    "the check causes a panic on purpose (\"{message}\"), and your code let it \
+                     through instead of handling it"
+                ),
+                Some(panic) => format!("your code panicked at {}: {message}", panic.location),
+                None => format!("panicked: {message}"),
+            })
+        }
+    };
+    let notes = panics
+        .iter()
+        .map(|panic| {
+            if panic.provoked_by_the_check() {
+                format!(
+                    "(a panic the check causes on purpose, \"{}\": part of the check, not a fault in your code)",
+                    panic.message
+                )
+            } else {
+                let thread = if panic.thread == check_thread {
+                    "and caught it"
+                } else {
+                    "on another thread"
+                };
+                format!(
+                    "your code panicked at {}: {} ({thread})",
+                    panic.location, panic.message
+                )
+            }
+        })
+        .collect();
+    Outcome {
+        name,
+        result,
+        notes,
     }
 }
 
@@ -141,17 +315,41 @@ pub fn fingerprint(source: &str) -> String {
 /// `cargo run -p <exercise>`: judges the learner's starter, prints every check and,
 /// when one fails, the exercise's name and hint. Returns the process exit code.
 pub fn learner_main<I: Clone + Send + 'static>(exercise: &Exercise<I>) -> i32 {
-    println!("Exercise {}: {}", exercise.name, exercise.task);
-    println!("Checking your code in src/starter.rs …\n");
-    let report = exercise.run(&exercise.starter);
-    for (name, result) in &report.results {
-        match result {
-            Ok(()) => println!("  ✓ {name}"),
-            Err(why) => println!("  ✗ {name}\n      {}", why.replace('\n', "\n      ")),
+    let stdout = std::io::stdout();
+    report_to(exercise, &mut stdout.lock())
+}
+
+/// What [`learner_main`] prints, written to `out`. Each check is printed as soon as it
+/// has run, with the panics seen during it right under it: Rust's own report of each
+/// panic is replaced meanwhile, so none lands above the list without an explanation.
+pub fn report_to<I: Clone + Send + 'static>(exercise: &Exercise<I>, out: &mut impl Write) -> i32 {
+    // A failed write to the terminal is not worth a panic: the exit code still tells.
+    let _ = writeln!(out, "Exercise {}: {}", exercise.name, exercise.task);
+    let _ = writeln!(out, "Checking your code in src/starter.rs …\n");
+    let recorder = PanicRecorder::install();
+    let mut results = Vec::new();
+    for check in &exercise.checks {
+        let outcome = exercise.run_check(check, &exercise.starter);
+        let _ = match &outcome.result {
+            Ok(()) => writeln!(out, "  ✓ {}", outcome.name),
+            Err(why) => writeln!(
+                out,
+                "  ✗ {}\n      {}",
+                outcome.name,
+                why.replace('\n', "\n      ")
+            ),
+        };
+        for note in &outcome.notes {
+            let _ = writeln!(out, "      {note}");
         }
+        let _ = out.flush();
+        results.push(outcome);
     }
+    drop(recorder);
+    let report = Report { results };
     if report.passed() {
-        println!(
+        let _ = writeln!(
+            out,
             "\nExercise {} is done: all {} checks pass.",
             exercise.name,
             report.results.len()
@@ -159,12 +357,14 @@ pub fn learner_main<I: Clone + Send + 'static>(exercise: &Exercise<I>) -> i32 {
         0
     } else {
         let failed = report.failures().count();
-        println!(
+        let _ = writeln!(
+            out,
             "\nExercise {} is not done yet: {failed} of {} checks fail.",
             exercise.name,
             report.results.len()
         );
-        println!(
+        let _ = writeln!(
+            out,
             "Hint for {}:\n{}",
             exercise.name,
             indent(exercise.hint.trim())
