@@ -63,6 +63,22 @@ pub fn exercise() -> Exercise<Implementation> {
                 },
             },
             Check {
+                name: "multiply p by n before dividing by 100: p99.9 of 1..=1000 is 999, not 1000",
+                run: |i| {
+                    // Dividing first leaves a rounding error that `ceil` turns into a whole
+                    // rank: 99.9 / 100.0 * 1000.0 is 999.0000000000001, so rank 1000.
+                    let thousand: Vec<u64> = (1..=1000).collect();
+                    expect(i, &thousand, &[(99.9, 999), (0.9, 9)])?;
+                    let hundred: Vec<u64> = (1..=100).collect();
+                    expect(i, &hundred, &[(7.0, 7), (55.0, 55), (56.0, 56)])?;
+                    // And `n / 100 × p`, the other way to divide first.
+                    let fourteen: Vec<u64> = (1..=14).collect();
+                    expect(i, &fourteen, &[(50.0, 7)])?;
+                    let twenty_eight: Vec<u64> = (1..=28).collect();
+                    expect(i, &twenty_eight, &[(25.0, 7)])
+                },
+            },
+            Check {
                 name: "a single sample is every percentile",
                 run: |i| expect(i, &[42], &[(0.0, 42), (50.0, 42), (99.0, 42)]),
             },

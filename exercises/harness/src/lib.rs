@@ -466,6 +466,25 @@ pub fn verify<I: Clone + Send + 'static>(exercise: &Exercise<I>, learner_binary:
     );
 }
 
+/// Proves that the checks catch a mistake the exercise's chapter warns about:
+/// `mistaken` is the reference solution with that one bug (wrong on purpose, kept in the
+/// exercise's `tests/`). Panics, naming `mistake`, if every check passes it; returns the
+/// names of the checks that failed it, so a test can say which check does the catching.
+pub fn verify_catches<I: Clone + Send + 'static>(
+    exercise: &Exercise<I>,
+    mistake: &str,
+    mistaken: I,
+) -> Vec<&'static str> {
+    let report = exercise.run(&mistaken);
+    let caught: Vec<&'static str> = report.failures().map(|(name, _)| name).collect();
+    assert!(
+        !caught.is_empty(),
+        "the checks of {} pass an implementation with a mistake they must catch: {mistake}",
+        exercise.name
+    );
+    caught
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -558,6 +577,28 @@ mod tests {
             why[3].contains("panicked") && why[3].contains("0 + 1"),
             "{why:?}"
         );
+    }
+
+    #[test]
+    fn a_mistake_the_checks_catch_is_named_and_one_they_miss_is_refused() {
+        let exercise = exercise();
+        let caught = verify_catches(
+            &exercise,
+            "adds one too many",
+            Adder {
+                add: |a, b| a + b + 1,
+            },
+        );
+        assert_eq!(caught, vec!["adds", "panics on the starter"]);
+        let missed = std::panic::catch_unwind(|| {
+            verify_catches(
+                &exercise,
+                "adds in another order",
+                Adder { add: |a, b| b + a },
+            )
+        });
+        let message = panic_message(&missed.expect_err("a mistake the checks miss"));
+        assert!(message.contains("adds in another order"), "{message}");
     }
 
     #[test]
