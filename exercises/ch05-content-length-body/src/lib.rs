@@ -18,7 +18,7 @@ pub enum Framing {
     Complete { head_len: usize, body_len: usize },
     /// Read more.
     Incomplete,
-    /// `Content-Length` is not a number: answer 400.
+    /// `Content-Length` is not a number, or two of them disagree: answer 400.
     Invalid,
 }
 
@@ -113,6 +113,28 @@ pub fn exercise() -> Exercise<Implementation> {
                         expect(i, raw.as_bytes(), Framing::Invalid)?;
                     }
                     Ok(())
+                },
+            },
+            Check {
+                name: "two different Content-Length values are invalid; the same value twice is not",
+                run: |i| {
+                    for (first, second) in [("5", "6"), ("6", "5"), ("0", "3")] {
+                        let raw = format!(
+                            "POST / HTTP/1.1\r\nContent-Length: {first}\r\nHost: x\r\n\
+                             content-length: {second}\r\n\r\nhello!"
+                        );
+                        expect(i, raw.as_bytes(), Framing::Invalid)?;
+                    }
+                    let raw =
+                        b"POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello";
+                    expect(
+                        i,
+                        raw,
+                        Framing::Complete {
+                            head_len: raw.len() - 5,
+                            body_len: 5,
+                        },
+                    )
                 },
             },
             Check {

@@ -7,6 +7,9 @@
 //! - no blank line yet: `Framing::Incomplete`;
 //! - a `Content-Length` header (any capitalisation) whose value is not only ASCII digits:
 //!   `Framing::Invalid`;
+//! - two `Content-Length` headers with different values: `Framing::Invalid` (two
+//!   programs that picked different ones would disagree on where the next request
+//!   starts: request smuggling, as chapter 05 explains); the same value twice is fine;
 //! - no `Content-Length` header: the body is empty;
 //! - fewer body bytes than announced: `Framing::Incomplete`;
 //! - otherwise `Framing::Complete { head_len, body_len }`.
@@ -27,8 +30,8 @@ pub fn frame(buffer: &[u8]) -> Framing {
     let head_len = blank_line + 4;
     let head = String::from_utf8_lossy(&buffer[..head_len]);
 
-    // TODO: find the `Content-Length` header in `head` (names are case-insensitive),
-    // check that its value is all digits, and parse it.
+    // TODO: find the `Content-Length` headers in `head` (names are case-insensitive),
+    // check that each value is all digits and that they agree, and parse it.
     let body_len = 0;
     let _ = head;
 
