@@ -1,6 +1,6 @@
 //! Reference solution for ch14-full-queue-503.
 
-use std::io::Write;
+use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::sync::mpsc::{SyncSender, TrySendError};
 use std::time::Duration;
@@ -18,6 +18,10 @@ pub fn hand_over(queue: &SyncSender<TcpStream>, stream: TcpStream) -> bool {
     match queue.try_send(stream) {
         Ok(()) => true,
         Err(TrySendError::Full(mut stream)) => {
+            // Take in the request bytes that have arrived: closing with unread bytes
+            // would make the kernel reset the connection, and the client would lose
+            // the 503. Without waiting: a silent client must not hold up accepting.
+            drain_without_waiting(&mut stream);
             // The accept loop must not wait on this client either: the answer fits in
             // the socket's send buffer, and a short deadline covers the odd case.
             let _ = stream.set_write_timeout(Some(Duration::from_millis(100)));
@@ -27,4 +31,22 @@ pub fn hand_over(queue: &SyncSender<TcpStream>, stream: TcpStream) -> bool {
         // No workers left to take it: nothing to do but close.
         Err(TrySendError::Disconnected(_)) => false,
     }
+}
+
+/// Reads and discards whatever the client has sent so far, and stops at the first
+/// `WouldBlock` (nothing more has arrived) or at the end of the stream.
+fn drain_without_waiting(stream: &mut TcpStream) {
+    if stream.set_nonblocking(true).is_err() {
+        return;
+    }
+    let mut scratch = [0u8; 4096];
+    loop {
+        match stream.read(&mut scratch) {
+            Ok(0) => break,
+            Ok(_) => continue,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(_) => break, // WouldBlock: all that has arrived is read
+        }
+    }
+    let _ = stream.set_nonblocking(false);
 }

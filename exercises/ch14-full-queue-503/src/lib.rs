@@ -2,7 +2,7 @@
 //! code goes in `src/starter.rs`.
 #![forbid(unsafe_code)]
 
-use std::io::Read;
+use std::io::{ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::thread;
@@ -82,6 +82,36 @@ pub fn exercise() -> Exercise<Implementation> {
                         ));
                     }
                     Ok(())
+                },
+            },
+            Check {
+                name: "a client that sent its request before being turned away still reads the 503",
+                run: |i| {
+                    let (queue, _waiting) = full_queue()?;
+                    let (mut client, server_side) = pair()?;
+                    // As a real client does: the request goes out right after connecting.
+                    client
+                        .write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                        .map_err(|e| format!("sending the request: {e}"))?;
+                    hand_over_within(i, &queue, server_side)?;
+                    client
+                        .set_read_timeout(Some(Duration::from_secs(3)))
+                        .map_err(|e| e.to_string())?;
+                    let mut answer = Vec::new();
+                    match client.read_to_end(&mut answer) {
+                        Ok(_) if answer.starts_with(b"HTTP/1.1 503 ") => Ok(()),
+                        Ok(_) => Err(format!(
+                            "expected a 503 status line, got {:?}",
+                            String::from_utf8_lossy(&answer)
+                        )),
+                        Err(e) if e.kind() == ErrorKind::ConnectionReset => Err(
+                            "the connection was reset and the 503 lost: the request was still \
+                             unread when the socket closed, so the kernel sent a reset; read \
+                             what has arrived before closing"
+                                .to_string(),
+                        ),
+                        Err(e) => Err(format!("no answer and close within 3 s: {e}")),
+                    }
                 },
             },
         ],

@@ -13,7 +13,11 @@
 //! \r\n
 //! ```
 //!
-//! then close the connection, and return.
+//! then close the connection, and return. One thing first: read what the client has
+//! already sent, without waiting for more (`set_nonblocking(true)`, then `read` until
+//! `WouldBlock`). Closing a socket with unread bytes in it makes the kernel reset the
+//! connection, and the reset makes the client throw away the 503 before reading it
+//! (chapter 14's `turn_away` does the same, with a little patience).
 //!
 //! Judge your attempt with `cargo run -p ch14-full-queue-503`.
 
@@ -24,8 +28,9 @@ use std::sync::mpsc::SyncSender;
 /// Returns whether it was queued.
 // ANCHOR: starter
 pub fn hand_over(queue: &SyncSender<TcpStream>, stream: TcpStream) -> bool {
-    // TODO: `try_send` instead of `send`; on `TrySendError::Full(stream)`, write the
-    // 503 above to `stream` and let it drop (which closes it).
+    // TODO: `try_send` instead of `send`; on `TrySendError::Full(stream)`, read what
+    // has arrived without waiting, write the 503 above to `stream` and let it drop
+    // (which closes it).
     queue.send(stream).is_ok()
 }
 // ANCHOR_END: starter
