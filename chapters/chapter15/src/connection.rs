@@ -15,6 +15,7 @@
 //! already waiting (pipelining, chapter 18): the caller answers it and hands the answer
 //! back with [`Connection::respond`].
 
+use std::cell::RefCell;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr};
 use std::time::{Duration, Instant};
@@ -400,17 +401,25 @@ fn read_until_would_block(
     input: &mut Vec<u8>,
     limit: usize,
 ) -> io::Result<Drained> {
-    let mut chunk = [0u8; CHUNK];
-    while input.len() < limit {
-        match stream.read(&mut chunk) {
-            Ok(0) => return Ok(Drained::Eof),
-            Ok(n) => input.extend_from_slice(&chunk[..n]),
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Drained::WouldBlock),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
+    SCRATCH.with(|chunk| {
+        let mut chunk = chunk.borrow_mut();
+        while input.len() < limit {
+            match stream.read(&mut chunk[..]) {
+                Ok(0) => return Ok(Drained::Eof),
+                Ok(n) => input.extend_from_slice(&chunk[..n]),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Drained::WouldBlock),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
         }
-    }
-    Ok(Drained::Limit)
+        Ok(Drained::Limit)
+    })
+}
+
+thread_local! {
+    /// One read buffer per thread, zeroed once. A `[0u8; CHUNK]` on the stack would be
+    /// zeroed again for every read, twice per request: measurable at 50,000 a second.
+    static SCRATCH: RefCell<[u8; CHUNK]> = const { RefCell::new([0u8; CHUNK]) };
 }
 // ANCHOR_END: read_until_would_block
 

@@ -29,6 +29,42 @@ impl Status {
     }
 }
 
+/// `n` in decimal, written at the end of `digits`: no `String` per number.
+fn decimal(mut n: u64, digits: &mut [u8; 20]) -> &[u8] {
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return &digits[start..];
+        }
+    }
+}
+
+/// The `Date` header's text, made once a second rather than once per response.
+mod date {
+    use std::cell::RefCell;
+    use std::time::{SystemTime, UNIX_EPOCH};
+
+    thread_local! {
+        /// The second it was made for, and the text.
+        static CACHED: RefCell<(u64, String)> = const { RefCell::new((u64::MAX, String::new())) };
+    }
+
+    /// Calls `use_it` with the HTTP date of `now` (one-second resolution, as HTTP's is).
+    pub fn with_http_date<T>(now: SystemTime, use_it: impl FnOnce(&str) -> T) -> T {
+        let second = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        CACHED.with(|cached| {
+            let mut cached = cached.borrow_mut();
+            if cached.0 != second {
+                *cached = (second, httpdate::fmt_http_date(now));
+            }
+            use_it(&cached.1)
+        })
+    }
+}
+
 /// What every response says in its `Server` header.
 pub const SERVER_NAME: &str = "homebrew-workbook";
 
@@ -95,22 +131,32 @@ impl Response {
     /// can meet Nagle's algorithm and a 40 ms delayed ACK) or in pieces, as a
     /// non-blocking socket accepts them.
     pub fn to_bytes_with(&self, head_only: bool, keep_alive: bool, now: SystemTime) -> Vec<u8> {
-        let mut head = format!("HTTP/1.1 {} {}\r\n", self.status.code, self.status.reason);
+        // Sized once: the head is a few hundred bytes at most, and the body is known.
+        let body = if head_only { &[][..] } else { &self.body[..] };
+        let mut bytes = Vec::with_capacity(256 + body.len());
+        let mut line = |parts: &[&[u8]]| {
+            for part in parts {
+                bytes.extend_from_slice(part);
+            }
+            bytes.extend_from_slice(b"\r\n");
+        };
+        let mut digits = [0u8; 20];
+        let code = decimal(u64::from(self.status.code), &mut digits);
+        line(&[b"HTTP/1.1 ", code, b" ", self.status.reason.as_bytes()]);
         for (name, value) in &self.headers {
-            head.push_str(&format!("{name}: {value}\r\n"));
+            line(&[name.as_bytes(), b": ", value.as_bytes()]);
         }
         // Content-Length is the body's length even for HEAD: it tells the client what
         // a GET would have sent.
-        head.push_str(&format!("Content-Length: {}\r\n", self.body.len()));
-        head.push_str(&format!("Date: {}\r\n", httpdate::fmt_http_date(now)));
-        head.push_str(&format!("Server: {SERVER_NAME}\r\n"));
-        let connection = if keep_alive { "keep-alive" } else { "close" };
-        head.push_str(&format!("Connection: {connection}\r\n\r\n"));
-
-        let mut bytes = head.into_bytes();
-        if !head_only {
-            bytes.extend_from_slice(&self.body);
-        }
+        let mut digits = [0u8; 20];
+        let length = decimal(self.body.len() as u64, &mut digits);
+        line(&[b"Content-Length: ", length]);
+        date::with_http_date(now, |date| line(&[b"Date: ", date.as_bytes()]));
+        line(&[b"Server: ", SERVER_NAME.as_bytes()]);
+        let connection: &[u8] = if keep_alive { b"keep-alive" } else { b"close" };
+        line(&[b"Connection: ", connection]);
+        line(&[]);
+        bytes.extend_from_slice(body);
         bytes
     }
     // ANCHOR_END: to_bytes
