@@ -22,6 +22,15 @@ pub async fn serve(listener: TcpListener, max_connections: usize) {
                 });
             }
             Err(_no_permit_left) => {
+                // Take in whatever the client has already sent: dropping a socket with
+                // unread bytes makes the kernel reset the connection, and the client
+                // would lose `busy`. `try_read` never waits: it stops at `WouldBlock`.
+                let mut scratch = [0u8; 1024];
+                while let Ok(n) = stream.try_read(&mut scratch) {
+                    if n == 0 {
+                        break;
+                    }
+                }
                 // A small write to a fresh socket does not block in practice; the
                 // busy client must not hold up the accept loop, so no waiting here.
                 let _ = stream.try_write(crate::BUSY);

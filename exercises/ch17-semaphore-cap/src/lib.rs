@@ -107,6 +107,33 @@ pub fn exercise() -> Exercise<Implementation> {
                 },
             },
             Check {
+                name: "a client past the cap that has already spoken still reads `busy`",
+                run: |i| {
+                    with_server(i, 1, |addr| async move {
+                        let _first = served_client(addr, 0).await?;
+                        let mut stream = TcpStream::connect(addr)
+                            .await
+                            .map_err(|e| format!("connect: {e}"))?;
+                        // As the seed's clients do: the first line goes out at once.
+                        stream
+                            .write_all(b"hello 1\n")
+                            .await
+                            .map_err(|e| format!("send: {e}"))?;
+                        match busy_then_close(&mut stream).await {
+                            Ok(()) => Ok(()),
+                            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => Err(
+                                "the connection was reset and `busy` lost: the client's line was \
+                                 still unread when the socket closed, so the kernel sent a reset; \
+                                 read what has arrived (`try_read` until `WouldBlock`) before \
+                                 dropping the stream"
+                                    .to_string(),
+                            ),
+                            Err(e) => Err(format!("the client past the cap: {e}")),
+                        }
+                    })
+                },
+            },
+            Check {
                 name: "when a client leaves, its place goes to the next one",
                 run: |i| {
                     with_server(i, 2, |addr| async move {
@@ -182,6 +209,36 @@ async fn served_client(addr: SocketAddr, n: usize) -> Result<TcpStream, String> 
         )),
         Ok(Err(e)) => Err(format!("client {n} was not served: {e}")),
         Err(_) => Err(format!("client {n} got no echo within 2 s")),
+    }
+}
+
+/// Reads until the server closes, and fails as soon as what has arrived is not `busy`
+/// (an echo, say), so a server without a cap fails at once rather than in 2 s.
+async fn busy_then_close(stream: &mut TcpStream) -> std::io::Result<()> {
+    let mut received = Vec::new();
+    let mut chunk = [0u8; 256];
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        let n = match tokio::time::timeout_at(deadline, stream.read(&mut chunk)).await {
+            Ok(read) => read?,
+            Err(_) => return Err(std::io::Error::other("no `busy` and no close within 2 s")),
+        };
+        if n == 0 {
+            break;
+        }
+        received.extend_from_slice(&chunk[..n]);
+        if !BUSY.starts_with(&received) {
+            break;
+        }
+    }
+    if received == BUSY {
+        Ok(())
+    } else {
+        Err(std::io::Error::other(format!(
+            "got {:?} instead of {:?} and a close",
+            String::from_utf8_lossy(&received),
+            String::from_utf8_lossy(BUSY)
+        )))
     }
 }
 

@@ -8,7 +8,12 @@
 //! - for each accepted connection, try to take a permit *without waiting*
 //!   (`Arc::clone(&permits).try_acquire_owned()`);
 //! - with a permit: move it into the task, so it is given back when the task ends;
-//! - without one: write `crate::BUSY` to the client and close (drop) the connection.
+//! - without one: read what the client has already sent, without waiting
+//!   (`stream.try_read` until it returns an error, `WouldBlock` once nothing more has
+//!   arrived), then write `crate::BUSY` to the client and close (drop) the connection.
+//!   Dropping a socket with unread bytes in it makes the kernel reset the connection,
+//!   and the client then loses `busy` before reading it (chapter 17 reads and lingers
+//!   for the same reason).
 //!
 //! Judge your attempt with `cargo run -p ch17-semaphore-cap`.
 
@@ -22,8 +27,9 @@ pub async fn serve(listener: TcpListener, max_connections: usize) {
         let Ok((stream, _peer)) = listener.accept().await else {
             continue;
         };
-        // TODO: take a permit without waiting. None left: write `crate::BUSY`, drop the
-        // stream, and go back to accepting. Otherwise move the permit into the task.
+        // TODO: take a permit without waiting. None left: read what has arrived, write
+        // `crate::BUSY`, drop the stream, and go back to accepting. Otherwise move the
+        // permit into the task.
         tokio::spawn(crate::echo(stream));
     }
 }
