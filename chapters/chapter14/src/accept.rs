@@ -1,11 +1,12 @@
 //! Chapter 13's accept loop, with the thread per connection replaced by a hand-off to
 //! the pool, and an answer for the clients the pool has no room for.
 
-use std::io::{self, Read, Write};
-use std::net::{Shutdown as Direction, SocketAddr, TcpListener, TcpStream};
+use std::io;
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::thread;
 use std::time::Duration;
 
+use webcore::refuse::{Refusal, refuse};
 use webcore::shutdown::Shutdown;
 use webcore::{Response, Status};
 
@@ -49,24 +50,27 @@ pub fn serve(
 // ANCHOR_END: accept_loop
 
 // ANCHOR: turn_away
-/// Answers 503 on the accept loop's own thread, and closes. It must never wait on
-/// this client, or one slow client would stop all accepting: the response is small
-/// enough to fit the socket's send buffer, and the write has a short deadline anyway.
-fn turn_away(mut stream: TcpStream, peer: SocketAddr) {
+/// How long a client being turned away gets to send its request, and then to take
+/// our answer and hang up. A client sends its request the moment it has connected, so
+/// it is normally here before we look; the bound is for clients that stay silent,
+/// who would otherwise hold up the accept loop.
+const PATIENCE: Duration = Duration::from_millis(100);
+
+/// Answers 503 on the accept loop's own thread, and closes. The request is read first
+/// and the close lingers (`webcore::refuse`), because answering and closing at once
+/// races the client's request: it then lands on a closed socket, the kernel answers
+/// it with a reset, and the client sees a broken connection instead of our 503.
+/// Everything is bounded by `PATIENCE`, so one silent client costs the loop at most
+/// a fifth of a second.
+fn turn_away(stream: TcpStream, peer: SocketAddr) {
     say(format_args!("queue full; 503 for {peer}"));
     let response = Response::text(
         Status::SERVICE_UNAVAILABLE,
         "every worker is busy and the queue is full; try again in a second\n",
     )
     .header("Retry-After", "1");
-    let _ = stream.set_write_timeout(Some(Duration::from_millis(100)));
-    let _ = stream.write_all(&response.to_bytes(false));
-    // Read (without waiting) whatever request bytes have arrived: closing a socket
-    // with unread bytes sends a reset, which can make the client lose our 503.
-    if stream.set_nonblocking(true).is_ok() {
-        let mut scratch = [0u8; 8 * 1024];
-        while matches!(stream.read(&mut scratch), Ok(n) if n > 0) {}
+    if refuse(stream, &response, PATIENCE) == Refusal::ClientGone {
+        say(format_args!("{peer} left before its 503"));
     }
-    let _ = stream.shutdown(Direction::Write);
 }
 // ANCHOR_END: turn_away

@@ -22,6 +22,7 @@ pub mod log;
 pub mod pages;
 pub mod parse;
 pub mod ready;
+pub mod refuse;
 pub mod request;
 pub mod response;
 pub mod router;

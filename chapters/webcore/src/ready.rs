@@ -19,13 +19,15 @@ pub fn announce(addr: SocketAddr) {
 
 /// Binds `addr`, or prints one line saying why not and exits with status 1.
 pub fn bind_or_exit(addr: SocketAddr) -> TcpListener {
-    match TcpListener::bind(addr) {
-        Ok(listener) => listener,
-        Err(e) => {
-            eprintln!("error: cannot listen on {addr}: {e}");
-            std::process::exit(1);
-        }
-    }
+    bound_or_exit(addr, TcpListener::bind(addr))
+}
+
+/// The listener, or one line saying why there is none and exit status 1.
+fn bound_or_exit(addr: SocketAddr, bound: io::Result<TcpListener>) -> TcpListener {
+    bound.unwrap_or_else(|e| {
+        eprintln!("error: cannot listen on {addr}: {e}");
+        std::process::exit(1);
+    })
 }
 
 /// Binds `addr`, prints the ready line with the port actually bound, and returns
@@ -49,6 +51,11 @@ pub fn listen(addr: SocketAddr) -> TcpListener {
 /// Exits with status 1 when a step fails.
 pub fn listen_with_shutdown(addr: SocketAddr) -> (TcpListener, Shutdown) {
     let listener = bind_or_exit(addr);
+    signals_then_ready_line(listener)
+}
+
+/// The two steps after binding, in the order explained above.
+fn signals_then_ready_line(listener: TcpListener) -> (TcpListener, Shutdown) {
     let shutdown = Shutdown::install(&listener).unwrap_or_else(|e| {
         eprintln!("error: cannot catch SIGINT/SIGTERM: {e}");
         std::process::exit(1);
@@ -63,6 +70,14 @@ pub fn listen_with_shutdown(addr: SocketAddr) -> (TcpListener, Shutdown) {
     (listener, shutdown)
 }
 // ANCHOR_END: listen_with_shutdown
+
+/// [`listen_with_shutdown`], with room for `backlog` connections waiting to be accepted
+/// instead of std's 128 (see [`bind_with_backlog`]): for a server whose accept loop may
+/// be busy for a moment while a burst of clients connects.
+pub fn listen_with_shutdown_and_backlog(addr: SocketAddr, backlog: i32) -> (TcpListener, Shutdown) {
+    let listener = bound_or_exit(addr, bind_with_backlog(addr, backlog));
+    signals_then_ready_line(listener)
+}
 
 // ANCHOR: bind_with_backlog
 /// Binds `addr` with room for `backlog` connections waiting to be accepted.
