@@ -126,6 +126,9 @@ impl Server {
         // Errors and hang-ups are reported as readable/writable too: the next read or
         // write returns the error (or EOF), and the state machine deals with it.
         let mut request = None;
+        if event.is_read_closed() {
+            connection.on_read_closed();
+        }
         if event.is_readable() || event.is_read_closed() || event.is_error() {
             request = connection.on_readable(now);
         }

@@ -194,6 +194,9 @@ impl Server {
         };
         let now = Instant::now();
         let mut request = None;
+        if event.is_read_closed() {
+            connection.on_read_closed();
+        }
         if event.is_readable() || event.is_read_closed() || event.is_error() {
             request = connection.on_readable(now);
         }
