@@ -4,7 +4,7 @@ use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::time::Duration;
 
-use crate::EchoError;
+use crate::given::EchoError;
 
 /// Sends `message` to the echo server at `addr`, half-closes, and returns everything
 /// that comes back until the server closes. Gives up when a read waits longer than

@@ -2,7 +2,6 @@
 //! your code goes in `src/starter.rs`.
 #![forbid(unsafe_code)]
 
-use std::fmt;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::thread;
@@ -10,32 +9,12 @@ use std::time::{Duration, Instant};
 
 use exercise_harness::{Check, Exercise};
 
+pub mod given;
 #[path = "../solution/solution.rs"]
 pub mod solution;
 pub mod starter;
 
-/// What can go wrong when asking an echo server, each case with its own message.
-#[derive(Debug)]
-pub enum EchoError {
-    /// The connection could not be made (nothing listens there, say).
-    Connect(io::Error),
-    /// No byte arrived within the timeout: the server is busy, hung, or not an echo server.
-    TimedOut(Duration),
-    /// Any other failure while sending or receiving.
-    Io(io::Error),
-}
-
-impl fmt::Display for EchoError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            EchoError::Connect(e) => write!(f, "cannot connect: {e}"),
-            EchoError::TimedOut(after) => {
-                write!(f, "the server did not answer within {after:?}")
-            }
-            EchoError::Io(e) => write!(f, "{e}"),
-        }
-    }
-}
+use given::EchoError;
 
 /// The signature of `echo_with_timeout`: address, message, read timeout.
 pub type EchoFn = fn(SocketAddr, &[u8], Duration) -> Result<Vec<u8>, EchoError>;

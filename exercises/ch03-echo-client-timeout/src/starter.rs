@@ -7,13 +7,16 @@
 //! A server that answers slowly, but never pauses longer than `timeout`, must still
 //! get through.
 //!
+//! `EchoError`, the error to return (with a message for each case), is defined in
+//! `src/given.rs`.
+//!
 //! Judge your attempt with `cargo run -p ch03-echo-client-timeout`.
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::time::Duration;
 
-use crate::EchoError;
+use crate::given::EchoError;
 
 /// Sends `message` to the echo server at `addr`, half-closes, and returns everything
 /// that comes back until the server closes. Gives up when a read waits longer than

@@ -1,6 +1,6 @@
 //! Reference solution for ch05-content-length-body.
 
-use crate::Framing;
+use crate::given::Framing;
 
 /// What the bytes received so far amount to.
 pub fn frame(buffer: &[u8]) -> Framing {

@@ -6,21 +6,12 @@ use std::time::Duration;
 
 use exercise_harness::{Check, Exercise};
 
+pub mod given;
 #[path = "../solution/solution.rs"]
 pub mod solution;
 pub mod starter;
 
-/// What the bytes received so far amount to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Framing {
-    /// A whole request: `head_len` bytes of head (up to and including the blank line),
-    /// then `body_len` bytes of body. Bytes after them belong to a next request.
-    Complete { head_len: usize, body_len: usize },
-    /// Read more.
-    Incomplete,
-    /// `Content-Length` is not a number, or two of them disagree: answer 400.
-    Invalid,
-}
+use given::Framing;
 
 /// The functions the checks call: the starter's or the solution's.
 #[derive(Clone)]

@@ -16,9 +16,11 @@
 //!
 //! No `httparse` here: find the header yourself.
 //!
+//! `Framing`, the three answers `frame` can give, is defined in `src/given.rs`.
+//!
 //! Judge your attempt with `cargo run -p ch05-content-length-body`.
 
-use crate::Framing;
+use crate::given::Framing;
 
 // ANCHOR: starter
 /// What the bytes received so far amount to.

@@ -1,7 +1,8 @@
 //! Plain `cargo test`: the solution passes, the untouched starter fails, and the checks
 //! catch the mistake chapter 05 warns about.
 
-use ch05_content_length_body::{Framing, Implementation, exercise};
+use ch05_content_length_body::given::Framing;
+use ch05_content_length_body::{Implementation, exercise};
 
 #[test]
 fn solution_passes_and_untouched_starter_fails() {

@@ -1,6 +1,6 @@
 //! Reference solution for ch05-request-line.
 
-use crate::{LineError, RequestLine};
+use crate::given::{LineError, RequestLine};
 
 /// Splits a request line into method, target and version.
 pub fn parse_request_line(line: &str) -> Result<RequestLine, LineError> {

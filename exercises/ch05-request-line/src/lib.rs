@@ -6,32 +6,12 @@ use std::time::Duration;
 
 use exercise_harness::{Check, Exercise};
 
+pub mod given;
 #[path = "../solution/solution.rs"]
 pub mod solution;
 pub mod starter;
 
-/// The three parts of a request line such as `GET /index.html HTTP/1.1`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RequestLine {
-    pub method: String,
-    pub target: String,
-    pub version: String,
-}
-
-/// Each way a request line can be wrong.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LineError {
-    /// Nothing at all.
-    Empty,
-    /// Not exactly three parts separated by single spaces.
-    WrongParts,
-    /// The method is not one or more ASCII upper-case letters.
-    BadMethod,
-    /// The target does not start with `/`.
-    BadTarget,
-    /// The version is not exactly `HTTP/1.0` or `HTTP/1.1`.
-    BadVersion,
-}
+use given::{LineError, RequestLine};
 
 /// The functions the checks call: the starter's or the solution's.
 #[derive(Clone)]

@@ -14,9 +14,12 @@
 //! HTTP/2` is a `BadMethod` (the method is checked before the target and the version),
 //! and `get index.html` is `WrongParts` (it has only two parts, and the parts come first).
 //!
+//! `RequestLine` (the three parts) and `LineError` (one case per fault) are defined in
+//! `src/given.rs`.
+//!
 //! Judge your attempt with `cargo run -p ch05-request-line`.
 
-use crate::{LineError, RequestLine};
+use crate::given::{LineError, RequestLine};
 
 // ANCHOR: starter
 /// Splits a request line into method, target and version.

@@ -9,6 +9,10 @@
 //! or an error message when the reader ends before the request does, fails, or the
 //! bytes are not HTTP.
 //!
+//! `parse_request` and `Parsed` are webcore's, in `chapters/webcore/src/parse.rs`;
+//! `Request` (method, path, headers, body) is in `chapters/webcore/src/request.rs`, and
+//! `Limits` in `chapters/webcore/src/limits.rs`.
+//!
 //! Judge your attempt with `cargo run -p ch09-incomplete-parse`.
 
 use std::io::Read;

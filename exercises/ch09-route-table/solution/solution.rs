@@ -1,6 +1,6 @@
 //! Reference solution for ch09-route-table.
 
-use crate::{Answer, Route};
+use crate::given::{Answer, Route};
 
 /// The site's routes.
 pub fn table() -> Vec<Route> {

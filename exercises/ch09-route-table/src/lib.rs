@@ -6,26 +6,12 @@ use std::time::Duration;
 
 use exercise_harness::{Check, Exercise};
 
+pub mod given;
 #[path = "../solution/solution.rs"]
 pub mod solution;
 pub mod starter;
 
-/// One line of the route table.
-#[derive(Debug, Clone, Copy)]
-pub struct Route {
-    pub methods: &'static [&'static str],
-    pub path: &'static str,
-    pub body: &'static str,
-}
-
-/// What `dispatch` decides.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Answer {
-    pub status: u16,
-    /// The `Allow` header's value, for a 405.
-    pub allow: Option<String>,
-    pub body: String,
-}
+use given::{Answer, Route};
 
 /// The functions the checks call: the starter's or the solution's.
 #[derive(Clone)]

@@ -11,9 +11,12 @@
 //!
 //! Also add a route to the table: `POST /echo` answering `echo`.
 //!
+//! `Route` (one line of the table) and `Answer` (status, `Allow` and body) are defined
+//! in `src/given.rs`.
+//!
 //! Judge your attempt with `cargo run -p ch09-route-table`.
 
-use crate::{Answer, Route};
+use crate::given::{Answer, Route};
 
 /// The site's routes.
 pub fn table() -> Vec<Route> {

@@ -4,7 +4,7 @@ use std::io::{ErrorKind, Read};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use crate::HeadError;
+use crate::given::HeadError;
 
 /// Reads until the head's blank line; returns every byte read.
 pub fn read_head(stream: &mut TcpStream, limit: Duration) -> Result<Vec<u8>, HeadError> {

@@ -9,20 +9,12 @@ use std::time::{Duration, Instant};
 
 use exercise_harness::{Check, Exercise};
 
+pub mod given;
 #[path = "../solution/solution.rs"]
 pub mod solution;
 pub mod starter;
 
-/// Why `read_head` returned no head.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HeadError {
-    /// The deadline passed first.
-    TimedOut,
-    /// The client closed before the blank line.
-    Closed,
-    /// The socket failed.
-    Io(String),
-}
+use given::HeadError;
 
 /// The function the checks call: the starter's or the solution's.
 #[derive(Clone)]

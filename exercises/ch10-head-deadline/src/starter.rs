@@ -9,13 +9,15 @@
 //! every read set the read timeout to what is left of it. When nothing is left, give
 //! up with `HeadError::TimedOut`.
 //!
+//! `HeadError`, why no head was read, is defined in `src/given.rs`.
+//!
 //! Judge your attempt with `cargo run -p ch10-head-deadline`.
 
 use std::io::{ErrorKind, Read};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use crate::HeadError;
+use crate::given::HeadError;
 
 /// Reads until the head's blank line; returns every byte read.
 pub fn read_head(stream: &mut TcpStream, limit: Duration) -> Result<Vec<u8>, HeadError> {

@@ -15,7 +15,7 @@ pub async fn serve(listener: TcpListener, max_connections: usize) {
         match Arc::clone(&permits).try_acquire_owned() {
             Ok(permit) => {
                 tokio::spawn(async move {
-                    crate::echo(stream).await;
+                    crate::given::echo(stream).await;
                     // The task owns the permit: it goes back when the echo is over
                     // (and would even if the echo panicked).
                     drop(permit);
@@ -33,7 +33,7 @@ pub async fn serve(listener: TcpListener, max_connections: usize) {
                 }
                 // A small write to a fresh socket does not block in practice; the
                 // busy client must not hold up the accept loop, so no waiting here.
-                let _ = stream.try_write(crate::BUSY);
+                let _ = stream.try_write(crate::given::BUSY);
             }
         }
     }

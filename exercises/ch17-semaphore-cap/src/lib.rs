@@ -8,34 +8,16 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use exercise_harness::{Check, Exercise};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::{Instant, timeout};
 
+pub mod given;
 #[path = "../solution/solution.rs"]
 pub mod solution;
 pub mod starter;
 
-/// What a client past the cap receives before the server closes its connection.
-pub const BUSY: &[u8] = b"busy: try again later\n";
-
-/// The service each connection gets: every line comes back, until the client closes.
-pub async fn echo(stream: TcpStream) {
-    let (reader, mut writer) = stream.into_split();
-    let mut lines = BufReader::new(reader);
-    let mut line = Vec::new();
-    loop {
-        line.clear();
-        match lines.read_until(b'\n', &mut line).await {
-            Ok(0) | Err(_) => return,
-            Ok(_) => {
-                if writer.write_all(&line).await.is_err() {
-                    return;
-                }
-            }
-        }
-    }
-}
+use given::BUSY;
 
 /// `serve` as a future the checks can run.
 pub type ServeFuture = Pin<Box<dyn Future<Output = ()> + Send>>;

@@ -3,7 +3,8 @@
 
 use std::sync::Arc;
 
-use ch17_semaphore_cap::{BUSY, Implementation, ServeFuture, echo, exercise};
+use ch17_semaphore_cap::given::{BUSY, echo};
+use ch17_semaphore_cap::{Implementation, ServeFuture, exercise};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 

@@ -11,20 +11,12 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::Instant;
 
+pub mod given;
 #[path = "../solution/solution.rs"]
 pub mod solution;
 pub mod starter;
 
-/// Why `read_head` returned no head.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HeadError {
-    /// The deadline passed first.
-    TimedOut,
-    /// The client closed before the blank line.
-    Closed,
-    /// The socket failed.
-    Io(String),
-}
+use given::HeadError;
 
 /// What `read_head` gives back, as a future the checks can run.
 pub type HeadFuture = Pin<Box<dyn Future<Output = Result<Vec<u8>, HeadError>> + Send>>;

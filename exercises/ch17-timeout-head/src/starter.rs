@@ -10,6 +10,8 @@
 //! `timeout` (an `async` block is a future too), or fix a deadline once and use
 //! `tokio::time::timeout_at`. When the time is up, return `HeadError::TimedOut`.
 //!
+//! `HeadError`, why no head was read, is defined in `src/given.rs`.
+//!
 //! Judge your attempt with `cargo run -p ch17-timeout-head`.
 
 use std::time::Duration;
@@ -18,7 +20,7 @@ use tokio::io::AsyncReadExt;
 use tokio::net::TcpStream;
 use tokio::time::timeout;
 
-use crate::HeadError;
+use crate::given::HeadError;
 
 /// Reads until the head's blank line; returns every byte read.
 pub async fn read_head(stream: &mut TcpStream, limit: Duration) -> Result<Vec<u8>, HeadError> {
