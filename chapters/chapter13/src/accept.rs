@@ -16,10 +16,10 @@ use webcore::accept::{Next, after_accept_error, say};
 
 // ANCHOR: accept_loop
 /// Accepts connections until `shutdown` is requested, starting a thread for each, then
-/// gives the threads still busy up to `drain` to finish. Returns an error only when
-/// the listening socket itself is broken.
+/// closes the listener and gives the threads still busy up to `drain` to finish.
+/// Returns an error only when the listening socket itself is broken.
 pub fn serve(
-    listener: &TcpListener,
+    listener: TcpListener,
     router: Arc<Router>,
     options: ConnectionOptions,
     shutdown: &Shutdown,
@@ -51,6 +51,9 @@ pub fn serve(
             thread::sleep(Duration::from_millis(50));
         }
     }
+    // Stop accepting first (closing the listener), then drain: a new client is refused
+    // at once instead of waiting in a backlog nobody will read.
+    drop(listener);
     busy.drain(drain);
     Ok(())
 }

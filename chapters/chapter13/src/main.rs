@@ -46,7 +46,7 @@ fn main() -> ExitCode {
     // Bind, catch SIGINT/SIGTERM, print the ready line: chapter 10's start, unchanged.
     let (listener, shutdown) = webcore::ready::listen_with_shutdown(args.server.addr);
     let drain = Duration::from_secs(args.drain_timeout_secs);
-    match accept::serve(&listener, router, options, &shutdown, drain) {
+    match accept::serve(listener, router, options, &shutdown, drain) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: the listening socket failed: {e}");

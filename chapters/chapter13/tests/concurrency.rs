@@ -146,3 +146,38 @@ fn sigterm_lets_a_request_in_flight_finish_then_exits_0() {
     assert_eq!(response.status, 200, "{response:?}");
     server.assert_exits_cleanly(Duration::from_secs(5));
 }
+
+#[test]
+fn after_sigterm_a_new_client_is_refused_at_once_while_a_request_drains() {
+    let mut server = Server::start(env!("CARGO_BIN_EXE_chapter13"), &[]);
+    let addr = server.addr();
+    let mut slow = connect(addr);
+    slow.write_all(get_request("/sleep?ms=2000").as_bytes())
+        .expect("send");
+    let port = slow.local_addr().expect("local address").port();
+    let accepted = server.wait_for_output(Duration::from_secs(5), |out| {
+        out.contains(&format!("127.0.0.1:{port} -> worker"))
+    });
+    assert!(accepted, "{}", server.output());
+    server.signal("TERM");
+    // The sleep keeps the server draining for two seconds. A listener left open all
+    // that time would complete every new handshake and leave the client hanging in a
+    // backlog nobody reads; a closed one refuses it.
+    let signalled = Instant::now();
+    // Refused, not merely unanswered: once a backlog nobody reads is full, the kernel
+    // drops new handshakes, and a connect times out instead.
+    let refused = testkit::wait_until(Duration::from_secs(1), || {
+        TcpStream::connect_timeout(&addr, Duration::from_millis(200))
+            .is_err_and(|e| e.kind() == std::io::ErrorKind::ConnectionRefused)
+    });
+    assert!(
+        refused,
+        "a new client could still connect {:?} after SIGTERM\n{}",
+        signalled.elapsed(),
+        server.output()
+    );
+    let raw = read_until_close(&mut slow).expect("the response");
+    let response = Response::parse(&raw).expect("a response");
+    assert_eq!(response.status, 200, "{response:?}");
+    server.assert_exits_cleanly(Duration::from_secs(5));
+}
