@@ -256,6 +256,8 @@ mod tests {
             b"GET / HTTP/2.0\r\n\r\n",
             b"\x00\x01\x02\r\n\r\n",
             b"GET  / HTTP/1.1\r\n\r\n",
+            b"GET /hello world.txt HTTP/1.1\r\n\r\n",
+            b"GET index.html HTTP/1.1\r\n\r\n",
         ] {
             assert!(
                 matches!(parse_request(raw), Err(HttpError::BadRequest(_))),

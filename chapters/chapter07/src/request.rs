@@ -241,13 +241,18 @@ fn syntax_error(error: httparse::Error, buf: &[u8]) -> HttpError {
 }
 
 // ANCHOR: version_check
-/// Whether the request line ends in a well-formed version that is not 1.0 or 1.1,
-/// such as `HTTP/2.0` or `HTTP/1.2`: that deserves 505, while `HTPT/1.1` is just a
-/// malformed request (400). `httparse` reports both as the same error.
+/// Whether the request line is `METHOD TARGET VERSION` with a well-formed version that
+/// is not 1.0 or 1.1, such as `HTTP/2.0` or `HTTP/1.2`: that deserves 505, while
+/// `HTPT/1.1` is just a malformed request (400). `httparse` reports both as the same
+/// error. So does `GET /a b HTTP/1.1`: it ends in a version, but the raw space in the
+/// target makes four parts instead of three, and that is malformed too.
 fn names_another_http_version(buf: &[u8]) -> bool {
     let line_end = buf.iter().position(|&b| b == b'\r' || b == b'\n');
     let line = &buf[..line_end.unwrap_or(buf.len())];
-    let version = line.rsplit(|&b| b == b' ').next().unwrap_or_default();
+    let parts: Vec<&[u8]> = line.split(|&b| b == b' ').collect();
+    let [_, _, version] = parts[..] else {
+        return false;
+    };
     match version.strip_prefix(b"HTTP/") {
         Some(number) => {
             number.first().is_some_and(u8::is_ascii_digit)
@@ -318,6 +323,8 @@ mod tests {
             b"GET / HTPT/1.1\r\n\r\n",
             b"\x00\x01\x02\r\n\r\n",
             b"GET  / HTTP/1.1\r\n\r\n",
+            b"GET /hello world.txt HTTP/1.1\r\n\r\n",
+            b"GET index.html HTTP/1.1\r\n\r\n",
         ] {
             assert!(
                 matches!(

@@ -98,6 +98,14 @@ fn build(head: &httparse::Request<'_, '_>, body: Vec<u8>) -> Result<Request, Htt
         0 => Version::Http10,
         _ => Version::Http11,
     };
+    // Origin form (`/path?query`) is what browsers and curl send to a server. The other
+    // forms (`http://host/path` for proxies, `*` for `OPTIONS`) are not ours to serve,
+    // and `index.html` is no form at all: a malformed request, not a forbidden path.
+    if !target.starts_with('/') {
+        return Err(HttpError::BadRequest(
+            "the request target must start with /",
+        ));
+    }
     let (path, query) = match target.split_once('?') {
         Some((path, query)) => (path.to_string(), Some(query.to_string())),
         None => (target.clone(), None),
@@ -141,15 +149,18 @@ fn head_error(error: httparse::Error, buf: &[u8]) -> HttpError {
     }
 }
 
-/// Whether the request line ends in `HTTP/<digit>.<digit>`.
+/// Whether the request line is `METHOD TARGET HTTP/<digit>.<digit>`: exactly three
+/// parts, the last one a version. `GET /hello world.txt HTTP/1.1` also ends in a
+/// version, but a raw space in the target makes it four parts: malformed (400), not
+/// a version we do not speak (505).
 fn names_an_http_version(buf: &[u8]) -> bool {
     let line_end = buf
         .iter()
         .position(|&b| b == b'\r' || b == b'\n')
         .unwrap_or(buf.len());
     let line = &buf[..line_end];
-    let version = line.rsplit(|&b| b == b' ').next().unwrap_or_default();
-    matches!(version, [b'H', b'T', b'T', b'P', b'/', major, b'.', minor]
+    let parts: Vec<&[u8]> = line.split(|&b| b == b' ').collect();
+    matches!(parts[..], [_, _, [b'H', b'T', b'T', b'P', b'/', major, b'.', minor]]
         if major.is_ascii_digit() && minor.is_ascii_digit())
 }
 
@@ -221,6 +232,13 @@ mod tests {
             b"GET / HTTP/1.1\r\nContent-Length: abc\r\n\r\n",
             b"GET / HTTP/1.1\r\nContent-Length: -1\r\n\r\n",
             b"GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+            // A raw space in the target: four parts, not a version we do not speak.
+            b"GET /hello world.txt HTTP/1.1\r\n\r\n",
+            b"GET /hello world.txt HTTP/2.0\r\n\r\n",
+            // A target that is not a path: no leading slash, absolute form, `*`.
+            b"GET index.html HTTP/1.1\r\n\r\n",
+            b"GET http://example.com/ HTTP/1.1\r\n\r\n",
+            b"OPTIONS * HTTP/1.1\r\n\r\n",
         ] {
             let result = parse(raw);
             assert!(

@@ -428,6 +428,22 @@ pub fn checks() -> Vec<Check> {
                 .map(|_| ())
             },
         },
+        Check {
+            name: "a raw space in the target gets 400 (four parts, not an HTTP version: no 505)",
+            chapter: 5,
+            run: |s| {
+                let request = b"GET /hello world.txt HTTP/1.1\r\nHost: localhost\r\n\r\n";
+                expect_status(s.addr(), request, &[400]).map(|_| ())
+            },
+        },
+        Check {
+            name: "a target without a leading / gets 400 (malformed, not a forbidden path: no 403)",
+            chapter: 5,
+            run: |s| {
+                let request = b"GET index.html HTTP/1.1\r\nHost: localhost\r\n\r\n";
+                expect_status(s.addr(), request, &[400]).map(|_| ())
+            },
+        },
         // 06 Answering properly
         Check {
             name: "responses carry Content-Length, Content-Type, Date, Server and Connection: close",
