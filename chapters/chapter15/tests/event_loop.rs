@@ -274,30 +274,3 @@ fn cpu_work_on_the_loop_blocks_every_other_client() {
     assert!(Response::parse(&raw).is_ok_and(|r| r.status == 200));
 }
 // ANCHOR_END: cpu_blocks_test
-
-#[test]
-fn sigterm_stops_accepting_and_lets_a_sleep_in_flight_finish() {
-    let mut server = Server::start(BIN, &[]);
-    let addr = server.addr();
-    let mut sleeper = connect(addr);
-    sleeper
-        .write_all(get_request("/sleep?ms=800").as_bytes())
-        .expect("send");
-    assert!(
-        testkit::wait_until(Duration::from_secs(3), || {
-            testkit::accept_queue_len(addr) == Some(0)
-        }),
-        "the server should accept the sleeper"
-    );
-    server.signal("TERM");
-    // No new connections: the listener is closed.
-    assert!(
-        testkit::wait_until(Duration::from_secs(3), || TcpStream::connect(addr).is_err()),
-        "still accepting after SIGTERM"
-    );
-    let raw = read_until_close(&mut sleeper).expect("the sleeper's answer");
-    let response = Response::parse(&raw).expect("a well-formed answer");
-    assert_eq!(response.status, 200, "{response:?}");
-    // The server exits, with status 0, once the sleep is answered.
-    server.assert_exits_cleanly(Duration::from_secs(5));
-}

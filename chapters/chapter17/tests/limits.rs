@@ -5,7 +5,7 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use testkit::Server;
-use testkit::http::{Response, closes_within, connect, get, get_request, read_until_close};
+use testkit::http::{Response, closes_within, connect, get, read_until_close};
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter17");
 
@@ -59,31 +59,4 @@ fn the_connection_after_the_cap_gets_503_with_retry_after() {
         get(server.addr(), "/").is_ok_and(|r| r.status == 200)
     });
     assert!(served, "{}", server.output());
-}
-
-#[test]
-fn sigterm_lets_a_request_in_flight_finish_then_exits_0() {
-    let mut server = Server::start(BIN, &[]);
-    let mut slow = connect(server.addr());
-    slow.write_all(get_request("/sleep?ms=500").as_bytes())
-        .expect("send");
-    // The request is in flight once the server has accepted our connection.
-    let accepted = testkit::wait_until(Duration::from_secs(5), || {
-        testkit::accept_queue_len(server.addr()) == Some(0)
-    });
-    assert!(accepted, "{}", server.output());
-    let idle = connect(server.addr());
-    server.signal("TERM");
-    let started = Instant::now();
-    let raw = read_until_close(&mut slow).expect("the response");
-    let response = Response::parse(&raw).expect("a response");
-    assert_eq!(response.status, 200, "{response:?}");
-    server.assert_exits_cleanly(Duration::from_secs(5));
-    // The silent connection did not hold up the exit for its idle timeout (10 s).
-    assert!(
-        started.elapsed() < Duration::from_secs(3),
-        "{:?}",
-        started.elapsed()
-    );
-    drop(idle);
 }

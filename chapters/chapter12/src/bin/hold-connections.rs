@@ -30,8 +30,12 @@ struct Args {
     count: usize,
     /// Send the first half of a request on each connection (no blank line ends it),
     /// like a slow client; without it the connections stay silent.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "answered")]
     partial: bool,
+    /// Send one whole request on each connection and read its answer, then hold the
+    /// connection open: a kept-alive client between requests (chapter 18).
+    #[arg(long)]
+    answered: bool,
     /// Seconds to hold the connections; without it, until Enter or Ctrl-C.
     #[arg(long, value_name = "SECS")]
     hold: Option<f64>,
@@ -69,6 +73,8 @@ fn main() {
     let (streams, stopped) = open(&args, args.server_pid);
     let kind = if args.partial {
         "each with half a request"
+    } else if args.answered {
+        "each answered once and kept alive"
     } else {
         "silent"
     };
@@ -129,6 +135,11 @@ fn open(args: &Args, server_pid: Option<u32>) -> (Vec<TcpStream>, Option<String>
                         Some("the server closed a connection at once".into()),
                     );
                 }
+                if args.answered
+                    && let Err(why) = answered_once(&mut stream)
+                {
+                    return (streams, Some(format!("stopped: connection {n}: {why}")));
+                }
                 streams.push(stream);
             }
             Err(e) if e.raw_os_error() == Some(EMFILE) => {
@@ -144,6 +155,39 @@ fn open(args: &Args, server_pid: Option<u32>) -> (Vec<TcpStream>, Option<String>
         }
     }
     (streams, None)
+}
+
+/// Sends one keep-alive GET and reads its whole answer (framed by `Content-Length`),
+/// leaving the connection open.
+fn answered_once(stream: &mut TcpStream) -> Result<(), String> {
+    let request = b"GET / HTTP/1.1\r\nHost: hold-connections\r\n\r\n";
+    stream.write_all(request).map_err(|e| format!("write: {e}"))?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .map_err(|e| format!("read timeout: {e}"))?;
+    let mut received = Vec::new();
+    let mut chunk = [0u8; 8192];
+    loop {
+        if let Some(head_end) = received.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&received[..head_end]).to_ascii_lowercase();
+            let length: usize = head
+                .lines()
+                .find_map(|line| line.strip_prefix("content-length:"))
+                .and_then(|value| value.trim().parse().ok())
+                .ok_or("an answer without Content-Length")?;
+            if head.contains("connection: close") {
+                return Err("the server closes after one answer (no keep-alive)".into());
+            }
+            if received.len() >= head_end + 4 + length {
+                return Ok(());
+            }
+        }
+        match stream.read(&mut chunk) {
+            Ok(0) => return Err("closed before the whole answer".into()),
+            Ok(n) => received.extend_from_slice(&chunk[..n]),
+            Err(e) => return Err(format!("read: {e}")),
+        }
+    }
 }
 
 /// `Max open files` from /proc/self/limits, as `soft (hard hard)`.
