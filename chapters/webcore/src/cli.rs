@@ -1,12 +1,50 @@
 //! The flags every server chapter shares, as clap `Args` to `#[command(flatten)]`.
 
 use std::net::{SocketAddr, ToSocketAddrs};
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 
 /// The workspace's `static/` folder, found from this crate's location at compile time
-/// so `cargo run` works from any directory.
+/// so `cargo run` works from any directory. As written it goes through
+/// `chapters/webcore/../..`; [`default_root`] is the same folder without the detour.
 pub const DEFAULT_ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../static");
+
+/// [`DEFAULT_ROOT`] with its `..` worked out: `/…/workbook/static`, the path `--help`
+/// shows as the default.
+pub fn default_root() -> PathBuf {
+    without_dot_dot(Path::new(DEFAULT_ROOT))
+}
+
+/// `a/b/../c` becomes `a/c`, on the text alone (no symlink is followed, nothing has to
+/// exist). Right for a path built from a real directory plus `..`, as ours is.
+fn without_dot_dot(path: &Path) -> PathBuf {
+    let mut clean = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                clean.pop();
+            }
+            Component::CurDir => {}
+            other => clean.push(other),
+        }
+    }
+    clean
+}
+
+/// The folder to serve, checked once at start-up: `root` made canonical, because
+/// `files::resolve` compares each file's real path against it. A file is refused: it
+/// would be served at `/` in place of a site, which is never what was meant. A path
+/// that does not exist is kept as given; every file under it is simply not found.
+pub fn site_root(root: &Path) -> Result<PathBuf, String> {
+    match root.canonicalize() {
+        Ok(real) if real.is_dir() => Ok(real),
+        Ok(_) => Err(format!(
+            "--root {} is a file, not a folder: give the folder that holds the site",
+            root.display()
+        )),
+        Err(_) => Ok(root.to_path_buf()),
+    }
+}
 
 /// `--addr` and `--root`.
 #[derive(clap::Args, Debug, Clone)]
@@ -15,7 +53,7 @@ pub struct ServerArgs {
     #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080", value_parser = parse_addr)]
     pub addr: SocketAddr,
     /// Folder of the website to serve.
-    #[arg(long, value_name = "DIR", default_value = DEFAULT_ROOT)]
+    #[arg(long, value_name = "DIR", default_value_os_t = default_root())]
     pub root: PathBuf,
 }
 
@@ -93,5 +131,38 @@ mod tests {
         assert!(Args::try_parse_from(["x", "--addr", "nonsense"]).is_err());
         assert!(Args::try_parse_from(["x", "--idle-timeout", "0"]).is_err());
         assert!(Args::try_parse_from(["x", "--idle-timeout", "soon"]).is_err());
+    }
+
+    #[test]
+    fn help_shows_the_default_root_without_dot_dot() {
+        use clap::CommandFactory;
+        let help = Args::command().render_long_help().to_string();
+        let root = default_root();
+        assert!(
+            help.contains(&format!("[default: {}]", root.display())),
+            "{help}"
+        );
+        assert!(!help.contains(".."), "{help}");
+        assert!(root.ends_with("static") && root.join("index.html").is_file());
+        assert_eq!(
+            without_dot_dot(Path::new("/w/chapters/webcore/../../static")),
+            Path::new("/w/static")
+        );
+    }
+
+    #[test]
+    fn a_file_is_no_site_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("index.html");
+        std::fs::write(&file, "<h1>one page</h1>").unwrap();
+        let why = site_root(&file).unwrap_err();
+        assert!(why.contains("is a file, not a folder"), "{why}");
+        assert!(!why.contains('\n'), "one line: {why}");
+        assert_eq!(
+            site_root(dir.path()).unwrap(),
+            dir.path().canonicalize().unwrap()
+        );
+        let missing = dir.path().join("nothing here");
+        assert_eq!(site_root(&missing).unwrap(), missing);
     }
 }

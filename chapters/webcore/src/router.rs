@@ -118,13 +118,17 @@ impl Router {
         self
     }
 
-    /// Serves files under `root` for GET and HEAD requests no route matches.
+    /// Serves files under `root` for GET and HEAD requests no route matches. A `root`
+    /// that is a file is a mistake on the command line: one line says so, and the
+    /// process exits with status 1 before it listens.
     pub fn static_files(mut self, root: impl Into<PathBuf>) -> Router {
         // Canonical once, here at start-up, rather than on every request: `resolve`
-        // compares each file's real path against it. A root that does not exist stays
-        // as given, and every file under it is simply not found.
-        let root = root.into();
-        self.static_root = Some(root.canonicalize().unwrap_or(root));
+        // compares each file's real path against it.
+        let root = crate::cli::site_root(&root.into()).unwrap_or_else(|why| {
+            eprintln!("error: {why}");
+            std::process::exit(1);
+        });
+        self.static_root = Some(root);
         self
     }
 
