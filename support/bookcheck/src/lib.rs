@@ -383,12 +383,11 @@ pub fn blocks_run_together(text: &str) -> Vec<String> {
             in_paragraph = false;
             continue;
         }
-        if trimmed.starts_with("![") && trimmed.ends_with(')') {
-            if (i > 0 && !blank(i - 1)) || !blank(i + 1) {
-                problems.push(format!(
-                    "line {number}: an image on its own line touches a line of text, so both render as one paragraph; put blank lines around the image"
-                ));
-            }
+        let image_line = trimmed.starts_with("![") && trimmed.ends_with(')');
+        if image_line && ((i > 0 && !blank(i - 1)) || !blank(i + 1)) {
+            problems.push(format!(
+                "line {number}: an image on its own line touches a line of text, so both render as one paragraph; put blank lines around the image"
+            ));
         }
         let indented = line.starts_with([' ', '\t']);
         if let Some(ordinal) = list_marker(trimmed) {
