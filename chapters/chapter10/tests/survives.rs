@@ -173,3 +173,24 @@ fn sigterm_lets_the_request_in_flight_finish() {
     assert_eq!(response.status, 200, "{response:?}");
     server.assert_exits_cleanly(Duration::from_secs(5));
 }
+
+#[test]
+fn the_signal_is_logged_before_stopped_every_time() {
+    // The signal thread and the main thread race to stderr, and the process may end
+    // before a line is written: one run proves little, so stop the server several
+    // times. Each takes a few milliseconds.
+    for run in 1..=10 {
+        let mut server = start();
+        server.signal("INT");
+        server.assert_exits_cleanly(Duration::from_secs(5));
+        // The process has exited; give our reader of its stderr a moment to catch up.
+        server.wait_for_output(Duration::from_secs(2), |out| out.contains("stopped"));
+        let stderr = server.stderr();
+        let signal = stderr.find("SIGINT: no new connections");
+        let stopped = stderr.find("stopped");
+        assert!(
+            matches!((signal, stopped), (Some(s), Some(t)) if s < t),
+            "run {run}: the SIGINT line must come before `stopped`:\n{stderr}"
+        );
+    }
+}

@@ -64,13 +64,16 @@ impl Shutdown {
                     log::line(format_args!("{name} again: exiting now"));
                     std::process::exit(1);
                 }
-                // The flag and the wake-up first, the log line last: stopping must not
-                // depend on stderr still being there to write to.
-                flag.request();
-                wake();
+                // The log line first, then the flag and the wake-up. Once the loop is
+                // woken, `main` may print its last line and exit within microseconds;
+                // logging afterwards would race it, and the line could come after
+                // "stopped", or never. (`log::line` ignores a failed write, so a closed
+                // stderr cannot hold up the stop.)
                 log::line(format_args!(
                     "{name}: no new connections; finishing the requests in flight"
                 ));
+                flag.request();
+                wake();
             }
         });
         Ok(shutdown)
