@@ -40,7 +40,7 @@ fn a_silent_client_is_dropped_and_the_client_behind_it_served() {
     );
     assert!(
         server.wait_for_output(Duration::from_secs(2), |out| out
-            .contains("closed without sending a request")),
+            .contains("sent nothing before the idle timeout: closed")),
         "{}",
         server.output()
     );
