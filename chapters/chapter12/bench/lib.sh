@@ -52,3 +52,14 @@ micros_per_request() {
     awk -v b="$1" -v a="$2" -v n="$3" -v hz="$(getconf CLK_TCK)" \
         'BEGIN { printf "%.1f", (a - b) / hz * 1e6 / n }'
 }
+
+# Small helpers the Part II bench scripts share.
+# bin PACKAGE: the release binary of a chapter.
+bin() { echo "$TARGET_DIR/release/$1"; }
+# field JSON JQ: one value from chapter12 --json output.
+field() { jq -r "$2" <<<"$1"; }
+# codes JSON / errors JSON: "200×9000 503×12", "reset×3".
+codes() { jq -r '.status_codes | to_entries | map("\(.key)×\(.value)") | join(" ")' <<<"$1"; }
+errors() { jq -r '.errors | to_entries | map("\(.key)×\(.value)") | join(" ")' <<<"$1"; }
+# overflows: how many times a listen queue overflowed on this machine so far.
+overflows() { awk '/^TcpExt:/ { if (!h) { split($0, k); h = 1 } else { for (i = 2; i <= NF; i++) if (k[i] == "ListenOverflows") print $i } }' /proc/net/netstat; }

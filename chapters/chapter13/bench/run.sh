@@ -26,7 +26,6 @@ ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 build chapter12 --bins
 for package in chapter10 chapter11 chapter13; do build "$package"; done
-bin() { echo "$TARGET_DIR/release/$1"; }
 
 echo "Measured $(date -u "+%Y-%m-%d %H:%M UTC") with chapters/chapter13/bench/run.sh on $(nproc) cores shared by client and server; ulimit -n $(ulimit -n)."
 echo

@@ -24,10 +24,7 @@ ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 build chapter12
 for package in chapter13 chapter14; do build "$package"; done
-bin() { echo "$TARGET_DIR/release/$1"; }
 # field JSON FILTER: one number from the load generator's report.
-field() { jq -r "$2" <<<"$1"; }
-codes() { jq -r '.status_codes | to_entries | map("\(.key)×\(.value)") | join(" ")' <<<"$1"; }
 
 echo "Measured $(date -u "+%Y-%m-%d %H:%M UTC") with chapters/chapter14/bench/run.sh on $(nproc) cores shared by client and server."
 echo

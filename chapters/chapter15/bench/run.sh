@@ -22,12 +22,6 @@ ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 build chapter12 --bins
 for package in chapter13 chapter14 chapter15; do build "$package"; done
-bin() { echo "$TARGET_DIR/release/$1"; }
-field() { jq -r "$2" <<<"$1"; }
-codes() { jq -r '.status_codes | to_entries | map("\(.key)×\(.value)") | join(" ")' <<<"$1"; }
-errors() { jq -r '.errors | to_entries | map("\(.key)×\(.value)") | join(" ")' <<<"$1"; }
-# overflows: how many times a listen queue overflowed on this machine so far.
-overflows() { awk '/^TcpExt:/ { if (!h) { split($0, k); h = 1 } else { for (i = 2; i <= NF; i++) if (k[i] == "ListenOverflows") print $i } }' /proc/net/netstat; }
 
 echo "Measured $(date -u "+%Y-%m-%d %H:%M UTC") with chapters/chapter15/bench/run.sh on $(nproc) cores shared by client and server; ulimit -n $(ulimit -n); net.core.somaxconn $(cat /proc/sys/net/core/somaxconn)."
 echo

@@ -154,10 +154,26 @@ impl Connection {
         self.output.len().saturating_sub(self.written)
     }
 
-    /// The readiness event says the client has closed its sending side (FIN).
-    pub fn on_read_closed(&mut self) {
-        self.peer_closed = true;
+    // ANCHOR: on_event
+    /// The socket is ready for something: act on what the event says. Errors and
+    /// hang-ups are reported as readable/writable too: the next read or write returns
+    /// the error (or EOF), and the state machine deals with it. Returns a whole request
+    /// when one is in.
+    pub fn on_event(&mut self, event: &mio::event::Event, now: Instant) -> Option<Request> {
+        let mut request = None;
+        if event.is_read_closed() {
+            // The client sent FIN: read on to the end-of-file, no event will say more.
+            self.peer_closed = true;
+        }
+        if event.is_readable() || event.is_read_closed() || event.is_error() {
+            request = self.on_readable(now);
+        }
+        if event.is_writable() || event.is_write_closed() {
+            request = request.or(self.on_writable(now));
+        }
+        request
     }
+    // ANCHOR_END: on_event
 
     // ANCHOR: on_readable
     /// The socket may have bytes for us. Returns a whole request when one is in.

@@ -122,19 +122,7 @@ impl Server {
         let Some(connection) = self.connections.get_mut(token) else {
             return; // a stale event for a connection closed earlier in this batch
         };
-        let now = Instant::now();
-        // Errors and hang-ups are reported as readable/writable too: the next read or
-        // write returns the error (or EOF), and the state machine deals with it.
-        let mut request = None;
-        if event.is_read_closed() {
-            connection.on_read_closed();
-        }
-        if event.is_readable() || event.is_read_closed() || event.is_error() {
-            request = connection.on_readable(now);
-        }
-        if event.is_writable() || event.is_write_closed() {
-            request = request.or(connection.on_writable(now));
-        }
+        let request = connection.on_event(event, Instant::now());
         self.answer(token, request);
         self.connections.settle(registry, token);
     }

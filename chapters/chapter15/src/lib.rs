@@ -15,6 +15,7 @@
 //! echo server, on mio.
 #![forbid(unsafe_code)]
 
+pub mod cli;
 pub mod connection;
 pub mod connections;
 pub mod event_loop;

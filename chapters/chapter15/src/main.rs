@@ -7,12 +7,11 @@ use std::io;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use chapter15::{connections, event_loop, listen};
+use chapter15::cli::LoopArgs;
+use chapter15::{connections, event_loop};
 use clap::Parser;
 use mio::{Poll, Waker};
 use webcore::Router;
-use webcore::cli::{DrainArgs, ServerArgs, TimeoutArgs};
-use webcore::connection::ConnectionOptions;
 use webcore::shutdown::Shutdown;
 
 /// Serve the site from one thread with a mio event loop, until a signal.
@@ -20,46 +19,27 @@ use webcore::shutdown::Shutdown;
 #[command(name = "chapter15", version)]
 struct Args {
     #[command(flatten)]
-    server: ServerArgs,
-    #[command(flatten)]
-    timeouts: TimeoutArgs,
-    #[command(flatten)]
-    drain: DrainArgs,
-    /// How many connections may wait to be accepted (capped by net.core.somaxconn).
-    #[arg(long, value_name = "N", default_value_t = 4096)]
-    backlog: i32,
+    base: LoopArgs,
 }
 
 // ANCHOR: main
 fn main() -> ExitCode {
     let args = Args::parse();
-    match serve(&args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(why) => {
-            webcore::log::line(format_args!("error: {why}"));
-            ExitCode::FAILURE
-        }
-    }
+    webcore::cli::exit_code(serve(&args))
 }
 
 /// Sets everything up, announces the address, and runs the loop until a signal.
 fn serve(args: &Args) -> Result<(), String> {
     // No cap until chapter 16; ask for room for the seed's 10,000 connections.
     webcore::fd_limit::raise_open_files(10_000);
+    let args = &args.base;
     let router = Router::site(&args.server.root).with_slow_routes();
-    let options = ConnectionOptions {
-        idle_timeout: args.timeouts.idle_timeout(),
-        ..ConnectionOptions::default()
-    };
-    let listener = listen::bind(args.server.addr, args.backlog)
-        .map_err(|e| format!("cannot listen on {}: {e}", args.server.addr))?;
+    let options = args.timeouts.connection_options();
+    let (listener, addr) = args.bind()?;
     // The loop sleeps in `poll`, not in `accept`: a signal wakes it through a Waker,
     // an event the kernel delivers like any socket's.
     let (poll, shutdown) =
         with_waker().map_err(|e| format!("cannot set up the event loop: {e}"))?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| format!("cannot read the bound address: {e}"))?;
     webcore::ready::announce(addr);
     // From here on the loop writes its log lines once per turn, not once per request.
     webcore::log::buffer_this_thread();

@@ -237,15 +237,6 @@ fn a_sleep_does_not_block_the_loop() {
     assert!(started.elapsed() >= Duration::from_millis(1400));
 }
 
-/// The server's user + system CPU time, in clock ticks (/proc/PID/stat fields 14, 15,
-/// counted after the `)` that ends the program's name).
-fn cpu_ticks(server: &Server) -> u64 {
-    let stat = fs::read_to_string(format!("/proc/{}/stat", server.pid())).expect("stat");
-    let after_name = stat.rsplit(')').next().unwrap_or_default();
-    let fields: Vec<&str> = after_name.split_whitespace().collect();
-    fields[11].parse::<u64>().unwrap_or(0) + fields[12].parse::<u64>().unwrap_or(0)
-}
-
 // ANCHOR: cpu_blocks_test
 /// Wrong on purpose, and proved: CPU work done on the loop's thread makes every other
 /// client wait for it. Chapter 16 moves it to worker threads.
@@ -253,14 +244,14 @@ fn cpu_ticks(server: &Server) -> u64 {
 fn cpu_work_on_the_loop_blocks_every_other_client() {
     let dir = site();
     let server = start(dir.path());
-    let before = cpu_ticks(&server);
+    let before = server.cpu_ticks();
     let mut burner = connect(server.addr());
     burner
         .write_all(get_request("/cpu?ms=1000").as_bytes())
         .expect("send");
     // Wait until the loop is visibly burning (0.1 s of CPU), so `/` surely comes after.
     assert!(
-        testkit::wait_until(Duration::from_secs(3), || cpu_ticks(&server) >= before + 10),
+        testkit::wait_until(Duration::from_secs(3), || server.cpu_ticks() >= before + 10),
         "the server never started burning CPU"
     );
     let started = Instant::now();

@@ -20,9 +20,6 @@ ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 build chapter12 --bins
 for package in chapter15 chapter16; do build "$package"; done
-bin() { echo "$TARGET_DIR/release/$1"; }
-field() { jq -r "$2" <<<"$1"; }
-codes() { jq -r '.status_codes | to_entries | map("\(.key)×\(.value)") | join(" ")' <<<"$1"; }
 
 echo "Measured $(date -u "+%Y-%m-%d %H:%M UTC") with chapters/chapter16/bench/run.sh on $(nproc) cores shared by client and server; ulimit -n $(ulimit -n)."
 echo

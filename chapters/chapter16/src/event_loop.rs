@@ -192,17 +192,7 @@ impl Server {
         let Some(connection) = self.connections.get_mut(token) else {
             return; // closed earlier in this batch
         };
-        let now = Instant::now();
-        let mut request = None;
-        if event.is_read_closed() {
-            connection.on_read_closed();
-        }
-        if event.is_readable() || event.is_read_closed() || event.is_error() {
-            request = connection.on_readable(now);
-        }
-        if event.is_writable() || event.is_write_closed() {
-            request = request.or(connection.on_writable(now));
-        }
+        let request = connection.on_event(event, Instant::now());
         self.answer(token, request);
         self.settle(registry, token);
     }

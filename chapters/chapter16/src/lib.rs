@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 pub mod budget;
+pub mod cli;
 pub mod cpu_pool;
 pub mod event_loop;
 pub mod timers;

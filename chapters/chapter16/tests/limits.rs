@@ -59,26 +59,18 @@ fn two_hundred_sleeps_at_once_take_about_one_second_in_all() {
 }
 // ANCHOR_END: many_sleeps_test
 
-/// The server's user + system CPU time, in clock ticks (/proc/PID/stat fields 14, 15).
-fn cpu_ticks(server: &Server) -> u64 {
-    let stat = fs::read_to_string(format!("/proc/{}/stat", server.pid())).expect("stat");
-    let after_name = stat.rsplit(')').next().unwrap_or_default();
-    let fields: Vec<&str> = after_name.split_whitespace().collect();
-    fields[11].parse::<u64>().unwrap_or(0) + fields[12].parse::<u64>().unwrap_or(0)
-}
-
 // ANCHOR: cpu_test
 #[test]
 fn cpu_work_does_not_delay_a_fast_request() {
     let server = Server::start(BIN, &[]);
-    let before = cpu_ticks(&server);
+    let before = server.cpu_ticks();
     let mut burner = connect(server.addr());
     burner
         .write_all(get_request("/cpu?ms=500").as_bytes())
         .expect("send");
     // Wait until a worker is visibly burning (0.1 s of CPU), so `/` surely overlaps it.
     assert!(
-        testkit::wait_until(Duration::from_secs(3), || cpu_ticks(&server) >= before + 10),
+        testkit::wait_until(Duration::from_secs(3), || server.cpu_ticks() >= before + 10),
         "the server never started burning CPU"
     );
     let started = Instant::now();

@@ -11,7 +11,6 @@ use chapter17::{listen, shutdown};
 use clap::Parser;
 use webcore::Router;
 use webcore::cli::{DrainArgs, ServerArgs, TimeoutArgs};
-use webcore::connection::ConnectionOptions;
 
 /// Serve the site with one tokio task per connection, until a signal.
 #[derive(Parser, Debug)]
@@ -35,13 +34,7 @@ struct Args {
 // ANCHOR: main
 fn main() -> ExitCode {
     let args = Args::parse();
-    match start(args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(why) => {
-            webcore::log::line(format_args!("error: {why}"));
-            ExitCode::FAILURE
-        }
-    }
+    webcore::cli::exit_code(start(args))
 }
 
 /// Builds the runtime and runs the server on it until a signal.
@@ -73,10 +66,7 @@ async fn run(args: Args) -> Result<(), String> {
         .map_err(|e| format!("cannot read the bound address: {e}"))?;
     webcore::ready::announce(addr);
     let router = Arc::new(Router::site(&args.server.root).with_slow_routes());
-    let options = ConnectionOptions {
-        idle_timeout: args.timeouts.idle_timeout(),
-        ..ConnectionOptions::default()
-    };
+    let options = args.timeouts.connection_options();
     let limits = ServerOptions {
         max_connections: args.max_connections as usize,
         drain_timeout: args.drain.drain_timeout(),

@@ -56,7 +56,6 @@ pub fn run_loops(
         }
     };
     let shutdown = Shutdown::on_signal(wake_all.clone())?;
-    webcore::ready::announce(addr);
     let loops = prepared.len();
     let (done, finished) = mpsc::channel();
     thread::scope(|scope| {
@@ -78,6 +77,8 @@ pub fn run_loops(
                 return Err(e);
             }
         }
+        // Every loop runs: now say where we listen.
+        webcore::ready::announce(addr);
         drop(done); // only the loops hold senders now
         // A loop that fails (its listener broke) stops the others too: a server that
         // quietly lost a core's worth of accepting is worse than one that says so.

@@ -7,13 +7,13 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chapter16::event_loop::Limits;
+use chapter15::cli::LoopArgs;
+use chapter16::cli::LimitArgs;
 use chapter18::file_cache::FileCache;
 use chapter18::listen::{self, Sharing};
 use chapter18::loops::{self, PerLoop};
 use clap::Parser;
 use webcore::Router;
-use webcore::cli::{DrainArgs, ServerArgs, TimeoutArgs};
 use webcore::connection::ConnectionOptions;
 use webcore::session::Persistence;
 
@@ -21,12 +21,12 @@ use webcore::session::Persistence;
 #[derive(Parser, Debug)]
 #[command(name = "chapter18", version)]
 struct Args {
+    // Chapter 15's flags...
     #[command(flatten)]
-    server: ServerArgs,
+    base: LoopArgs,
+    // ...chapter 16's limits...
     #[command(flatten)]
-    timeouts: TimeoutArgs,
-    #[command(flatten)]
-    drain: DrainArgs,
+    limits: LimitArgs,
     /// Event loops, each on its own thread [default: one per core]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     threads: Option<u16>,
@@ -41,26 +41,11 @@ struct Args {
     #[arg(long, value_name = "N", default_value_t = 1000,
           value_parser = clap::value_parser!(u64).range(1..))]
     max_requests: u64,
-    /// Open connections at most, over all loops of a process.
-    #[arg(long, value_name = "N", default_value_t = 10_000,
-          value_parser = clap::value_parser!(u64).range(1..))]
-    max_connections: u64,
-    /// Unsent response bytes (per loop, in MiB) above which no new answer is started.
-    #[arg(long, value_name = "MIB", default_value_t = 256,
-          value_parser = clap::value_parser!(u64).range(1..=65536))]
-    max_output_mib: u64,
-    /// Worker threads for CPU-bound requests (/cpu), shared out over the loops
-    /// [default: one per core]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
-    cpu_threads: Option<u64>,
     /// Seconds a static file is served from memory before it is read again (0: read
     /// every request from disk).
     #[arg(long, value_name = "SECS", default_value_t = 1,
           value_parser = clap::value_parser!(u64).range(0..=3600))]
     file_cache_secs: u64,
-    /// How many connections may wait to be accepted, per listening socket.
-    #[arg(long, value_name = "N", default_value_t = 4096)]
-    backlog: i32,
     /// Set by `--processes` on the processes it starts: stop when the supervisor dies.
     #[arg(long, hide = true)]
     worker: bool,
@@ -71,17 +56,15 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let result = if args.processes > 1 {
         let worker_args = worker_args(std::env::args().skip(1));
-        chapter18::processes::supervise(usize::from(args.processes), args.server.addr, &worker_args)
+        chapter18::processes::supervise(
+            usize::from(args.processes),
+            args.base.server.addr,
+            &worker_args,
+        )
     } else {
         serve(&args)
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(why) => {
-            webcore::log::line(format_args!("error: {why}"));
-            ExitCode::FAILURE
-        }
-    }
+    webcore::cli::exit_code(result)
 }
 
 /// This process serves: `--threads` event loops on one port.
@@ -93,33 +76,30 @@ fn serve(args: &Args) -> Result<(), String> {
     }
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let loops = args.threads.map_or(cores, usize::from);
-    webcore::fd_limit::raise_open_files(args.max_connections);
-    let listeners = listen::listeners(args.server.addr, args.backlog, loops, args.listener)
-        .map_err(|e| format!("cannot listen on {}: {e}", args.server.addr))?;
+    webcore::fd_limit::raise_open_files(args.limits.max_connections);
+    let listeners = listen::listeners(
+        args.base.server.addr,
+        args.base.backlog.backlog,
+        loops,
+        args.listener,
+    )
+    .map_err(|e| format!("cannot listen on {}: {e}", args.base.server.addr))?;
     let addr = listeners[0]
         .local_addr()
         .map_err(|e| format!("cannot read the bound address: {e}"))?;
-    let max_connections = usize::try_from(args.max_connections).unwrap_or(usize::MAX);
-    let cpu_threads = args
-        .cpu_threads
-        .map_or(cores, |n| usize::try_from(n).unwrap_or(1));
+    let (limits, cpu_threads) = args.limits.per_loop(loops);
     let each = PerLoop {
         options: ConnectionOptions {
-            idle_timeout: args.timeouts.idle_timeout(),
             persistence: Persistence::KeepAlive {
                 max_requests: usize::try_from(args.max_requests).unwrap_or(usize::MAX),
             },
-            ..ConnectionOptions::default()
+            ..args.base.timeouts.connection_options()
         },
-        limits: Limits {
-            max_connections: max_connections.div_ceil(loops),
-            max_output_bytes: usize::try_from(args.max_output_mib * 1024 * 1024)
-                .unwrap_or(usize::MAX),
-        },
-        cpu_threads: cpu_threads.div_ceil(loops),
-        drain: args.drain.drain_timeout(),
+        limits,
+        cpu_threads,
+        drain: args.base.drain.drain_timeout(),
     };
-    let root = args.server.root.clone();
+    let root = args.base.server.root.clone();
     let fresh_for = Duration::from_secs(args.file_cache_secs);
     let router = move || {
         let router = Router::site(&root).with_slow_routes();

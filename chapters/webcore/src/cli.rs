@@ -60,7 +60,8 @@ pub struct ServerArgs {
 /// `--idle-timeout`.
 #[derive(clap::Args, Debug, Clone)]
 pub struct TimeoutArgs {
-    /// Seconds a client gets to send a whole request. The deadline bounds the whole
+    /// Seconds a client gets to send a whole request (on a kept-alive connection, the
+    /// next one). The deadline bounds the whole
     /// request, not each read: a client dribbling one byte a second is cut off too.
     #[arg(
         long = "idle-timeout",
@@ -75,7 +76,30 @@ impl TimeoutArgs {
     pub fn idle_timeout(&self) -> Duration {
         Duration::from_secs(self.idle_timeout_secs)
     }
+
+    /// The connection options these flags set (one request per connection).
+    pub fn connection_options(&self) -> crate::connection::ConnectionOptions {
+        crate::connection::ConnectionOptions {
+            idle_timeout: self.idle_timeout(),
+            ..Default::default()
+        }
+    }
 }
+
+// ANCHOR: exit_code
+/// The exit code for what `main` ran: 0, or 1 with one `error: …` line saying why (a
+/// start-up step failed, or the listening socket broke). Errors travel up to `main` as
+/// values; only `main` decides how the process ends.
+pub fn exit_code(result: Result<(), String>) -> std::process::ExitCode {
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(why) => {
+            crate::log::line(format_args!("error: {why}"));
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+// ANCHOR_END: exit_code
 
 /// `--drain-timeout`: the servers that serve several connections at once (13 on).
 #[derive(clap::Args, Debug, Clone)]
@@ -95,6 +119,14 @@ impl DrainArgs {
     pub fn drain_timeout(&self) -> Duration {
         Duration::from_secs(self.drain_timeout_secs)
     }
+}
+
+/// `--backlog`: the servers that take crowds (14 on).
+#[derive(clap::Args, Debug, Clone)]
+pub struct BacklogArgs {
+    /// How many connections may wait to be accepted (capped by net.core.somaxconn).
+    #[arg(long, value_name = "N", default_value_t = 4096)]
+    pub backlog: i32,
 }
 
 /// Accepts `127.0.0.1:8080`, `[::1]:8080` and names like `localhost:8080`.
