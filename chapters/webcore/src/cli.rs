@@ -61,8 +61,8 @@ pub struct ServerArgs {
 #[derive(clap::Args, Debug, Clone)]
 pub struct TimeoutArgs {
     /// Seconds a client gets to send a whole request (on a kept-alive connection, the
-    /// next one). The deadline bounds the whole
-    /// request, not each read: a client dribbling one byte a second is cut off too.
+    /// next one). The deadline bounds the whole request, not each read: a client
+    /// dribbling one byte a second is cut off too.
     #[arg(
         long = "idle-timeout",
         value_name = "SECS",
