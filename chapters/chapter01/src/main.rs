@@ -39,7 +39,7 @@ fn main() -> ExitCode {
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("chapter01: {error}");
+            eprintln!("error: {error}");
             ExitCode::FAILURE
         }
     }

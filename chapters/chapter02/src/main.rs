@@ -32,7 +32,7 @@ fn main() -> ExitCode {
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("chapter02: {error}");
+            eprintln!("error: {error}");
             ExitCode::FAILURE
         }
     }

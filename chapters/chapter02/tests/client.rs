@@ -117,5 +117,9 @@ fn a_refused_connection_is_one_line_and_exit_1() {
         .expect("run chapter02");
     assert_eq!(output.status.code(), Some(1), "{output:?}");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("cannot connect to"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(
+        stderr.starts_with(&format!("error: cannot connect to {addr}")),
+        "{stderr}"
+    );
 }

@@ -23,14 +23,14 @@ fn main() -> ExitCode {
     let listener = match TcpListener::bind(args.addr) {
         Ok(listener) => listener,
         Err(e) => {
-            eprintln!("chapter03: cannot listen on {}: {e}", args.addr);
+            eprintln!("error: cannot listen on {}: {e}", args.addr);
             return ExitCode::FAILURE;
         }
     };
     match announce(&listener).and_then(|()| serve(&listener)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("chapter03: {e}");
+            eprintln!("error: {e}");
             ExitCode::FAILURE
         }
     }

@@ -27,12 +27,12 @@ fn main() -> ExitCode {
     let listener = match TcpListener::bind(args.addr) {
         Ok(listener) => listener,
         Err(error) => {
-            eprintln!("chapter05: cannot listen on {}: {error}", args.addr);
+            eprintln!("error: cannot listen on {}: {error}", args.addr);
             return ExitCode::FAILURE;
         }
     };
     if let Err(error) = announce(&listener) {
-        eprintln!("chapter05: {error}");
+        eprintln!("error: {error}");
         return ExitCode::FAILURE;
     }
     server::run(listener);

@@ -30,12 +30,12 @@ fn main() -> ExitCode {
     let listener = match TcpListener::bind(args.addr) {
         Ok(listener) => listener,
         Err(error) => {
-            eprintln!("chapter06: cannot listen on {}: {error}", args.addr);
+            eprintln!("error: cannot listen on {}: {error}", args.addr);
             return ExitCode::FAILURE;
         }
     };
     if let Err(error) = announce(&listener) {
-        eprintln!("chapter06: {error}");
+        eprintln!("error: {error}");
         return ExitCode::FAILURE;
     }
     server::run(listener);

@@ -42,12 +42,12 @@ fn main() -> ExitCode {
     let root = match args.root.canonicalize() {
         Ok(root) if root.is_dir() => root,
         Ok(_) => {
-            eprintln!("chapter08: --root {} is not a folder", args.root.display());
+            eprintln!("error: --root {} is not a folder", args.root.display());
             return ExitCode::FAILURE;
         }
         Err(error) => {
             eprintln!(
-                "chapter08: cannot serve --root {}: {error}",
+                "error: cannot serve --root {}: {error}",
                 args.root.display()
             );
             return ExitCode::FAILURE;
@@ -56,12 +56,12 @@ fn main() -> ExitCode {
     let listener = match TcpListener::bind(args.addr) {
         Ok(listener) => listener,
         Err(error) => {
-            eprintln!("chapter08: cannot listen on {}: {error}", args.addr);
+            eprintln!("error: cannot listen on {}: {error}", args.addr);
             return ExitCode::FAILURE;
         }
     };
     if let Err(error) = announce(&listener) {
-        eprintln!("chapter08: {error}");
+        eprintln!("error: {error}");
         return ExitCode::FAILURE;
     }
     eprintln!("Serving files from {}", root.display());

@@ -18,7 +18,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(message) => {
-            eprintln!("chapter12: {message}");
+            eprintln!("error: {message}");
             ExitCode::FAILURE
         }
     }

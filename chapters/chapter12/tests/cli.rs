@@ -68,8 +68,9 @@ fn bad_flags_exit_2_and_a_bad_url_exits_1() {
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     let out = chapter12(&["https://127.0.0.1:1/"]);
     assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("only http://"),
-        "{out:?}"
+        stderr.starts_with("error: ") && stderr.contains("only http://"),
+        "one `error: ` line, as in every chapter: {stderr}"
     );
 }

@@ -454,6 +454,55 @@ pub fn checks() -> Vec<Check> {
                 expect_status(s.addr(), request, &[400]).map(|_| ())
             },
         },
+        Check {
+            name: "a start-up failure is one `error: ` line and exit 1 (the same binary on a taken port)",
+            chapter: 5,
+            run: |s| {
+                use std::process::{Command, Stdio};
+                // The binary this site runs, found through /proc, started once more.
+                let binary = fs::read_link(format!("/proc/{}/exe", s.server.pid()))
+                    .map_err(|e| format!("cannot find the server's binary: {e}"))?;
+                let taken = std::net::TcpListener::bind("127.0.0.1:0")
+                    .map_err(|e| format!("cannot occupy a port: {e}"))?;
+                let addr = taken
+                    .local_addr()
+                    .map_err(|e| format!("no address: {e}"))?
+                    .to_string();
+                let mut child = Command::new(&binary)
+                    .args(["--addr", &addr])
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
+                let exited = crate::wait_until(Duration::from_secs(5), || {
+                    matches!(child.try_wait(), Ok(Some(_)))
+                });
+                if !exited {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Err(format!("still running on the taken port {addr} after 5 s"));
+                }
+                let out = child
+                    .wait_with_output()
+                    .map_err(|e| format!("no output: {e}"))?;
+                let stderr = String::from_utf8_lossy(&out.stderr);
+                let failure: Vec<&str> = stderr
+                    .lines()
+                    .filter(|line| line.contains("cannot listen on"))
+                    .collect();
+                ok(
+                    out.status.code() == Some(1)
+                        && matches!(failure[..], [line] if line.starts_with("error: cannot listen on")),
+                    || {
+                        format!(
+                            "`--addr {addr}` (taken): expected exit 1 and one `error: cannot listen on …` line, got {:?} and {stderr:?}",
+                            out.status.code()
+                        )
+                    },
+                )
+            },
+        },
         // 06 Answering properly
         Check {
             name: "responses carry Content-Length, Content-Type, Date, Server and Connection: close",

@@ -55,7 +55,7 @@ fn main() -> ExitCode {
     match run(&args, &message) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("echo-client: {e}");
+            eprintln!("error: {e}");
             ExitCode::FAILURE
         }
     }
