@@ -1,6 +1,7 @@
-//! What an accept loop does when `accept` fails: one rule for every blocking accept
-//! loop (chapters 10, 11, 13, 14), so none of them stops for a client's mistake or
-//! spins on a shortage, and all of them stop when the listener itself is broken.
+//! What an accept loop does when `accept` fails: one rule for every accept loop of the
+//! workbook (the blocking ones of chapters 10, 11, 13 and 14, the event loops of 15, 16
+//! and 18, tokio's in 17), so none of them stops for a client's mistake or spins on a
+//! shortage, and all of them stop when the listener itself is broken.
 
 use std::fmt;
 use std::io::{self, Write};
