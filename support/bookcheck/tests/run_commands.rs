@@ -3,7 +3,8 @@
 //! needs `default-run`, or cargo stops with "could not determine which binary to run".
 //!
 //! Checked from `cargo metadata`, which reads the manifests without building anything.
-//! `.ci/run` also runs `cargo run -p chapterNN -- --help` for every chapter.
+//! `.ci/run` also runs `cargo run -p chapterNN -- --help` for every chapter. And every
+//! other tool a page's commands run must be named in the README's set-up.
 
 use std::process::Command;
 
@@ -72,6 +73,77 @@ fn every_chapter_package_has_one_binary_or_a_default_run() {
         ambiguous.is_empty(),
         "`cargo run -p chapterNN` cannot pick a binary for:\n{}",
         ambiguous.join("\n")
+    );
+}
+
+/// What any POSIX shell offers (builtins, keywords, coreutils and friends): the README
+/// need not list these.
+const EVERY_SHELL_HAS: &[&str] = &[
+    "awk", "cat", "cd", "do", "done", "echo", "export", "false", "for", "grep", "head", "if",
+    "kill", "ln", "ls", "mkdir", "od", "printf", "rm", "sed", "seq", "sleep", "sort", "tail",
+    "then", "time", "tr", "true", "ulimit", "uniq", "wait", "wc", "while", "xxd",
+];
+
+/// The first word of each command in a console line the book shows (`$ a | b; c &`).
+fn commands(line: &str) -> Vec<String> {
+    line.split(['|', ';', '&', '(', ')'])
+        .filter_map(|part| {
+            part.split_whitespace()
+                // `time cmd`, `VAR=value cmd`
+                .find(|word| *word != "time" && !word.contains('='))
+                .map(str::to_string)
+        })
+        .filter(|word| {
+            word.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && !word.contains('/') // the repository's own scripts
+                && !word.contains('$')
+        })
+        .collect()
+}
+
+#[test]
+fn every_tool_the_book_runs_is_named_in_the_readme() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).expect("read README.md");
+    let mut missing = std::collections::BTreeMap::<String, String>::new();
+    let pages = std::fs::read_dir(format!("{root}/book/src")).expect("list book/src");
+    for page in pages {
+        let path = page.expect("a book page").path();
+        if path.extension().is_none_or(|ext| ext != "md") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("read a book page");
+        for line in text.lines().filter_map(|l| l.strip_prefix("$ ")) {
+            for tool in commands(line) {
+                let named =
+                    readme.contains(&format!("`{tool}`")) || readme.contains(&format!("`{tool} "));
+                if !named && !EVERY_SHELL_HAS.contains(&tool.as_str()) {
+                    let page = path.file_name().unwrap_or_default().to_string_lossy();
+                    missing.entry(tool).or_insert(format!("{page}: $ {line}"));
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "README.md's set-up does not name these tools the book runs:\n{}",
+        missing
+            .iter()
+            .map(|(tool, example)| format!("`{tool}`, e.g. {example}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+#[test]
+fn console_lines_are_split_into_commands() {
+    assert_eq!(
+        commands("time (printf 'x' | nc -N 127.0.0.1 8080) && CI=1 cargo test &"),
+        ["printf", "nc", "cargo"]
+    );
+    assert_eq!(
+        commands("chapters/chapter14/bench/run.sh"),
+        Vec::<String>::new()
     );
 }
 
