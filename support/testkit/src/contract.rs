@@ -8,6 +8,12 @@
 //!   step: a design that stops one chapter short cannot pass it.
 //!
 //! A later chapter calls the same function with its own number, unchanged.
+//!
+//! The parts of `run` are public for callers that judge a binary without asserting (the
+//! build-your-own track's checker, `track/checker`): [`due`] lists the checks up to a
+//! chapter, [`run_checks`] runs them on one server and returns each outcome as a value,
+//! and [`command_line`] and [`stops_cleanly`] check the promises that need no site or a
+//! server of their own.
 
 use std::fs;
 use std::io::Write;
@@ -31,6 +37,10 @@ pub struct Check {
 /// A running chapter server with the scratch site it serves.
 pub struct Site {
     pub server: Server,
+    /// The binary it runs, so a check can start another one with flags of its own.
+    pub binary: String,
+    /// The chapter whose flags it was started with.
+    pub chapter: u8,
     /// The served root (only passed to chapters 07 and later).
     pub root: PathBuf,
     /// A file beside the root that no request may read.
@@ -58,6 +68,100 @@ pub fn next_server_chapter(chapter: u8) -> u8 {
     if chapter == 11 { 13 } else { chapter + 1 }
 }
 
+/// What one check gave, as a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// The check's name, or what else was checked (`the server starts`, …).
+    pub check: String,
+    /// The chapter that introduces it.
+    pub chapter: u8,
+    /// Why it failed, with the request as a replay command where there is one.
+    pub result: Result<(), String>,
+}
+
+/// What [`run_checks`] gave: every outcome in order, and what the server printed.
+#[derive(Debug, Clone)]
+pub struct Verdict {
+    pub outcomes: Vec<Outcome>,
+    pub output: String,
+}
+
+impl Verdict {
+    pub fn failures(&self) -> impl Iterator<Item = &Outcome> {
+        self.outcomes.iter().filter(|outcome| outcome.result.is_err())
+    }
+}
+
+/// Every check introduced in `chapter` or before, in order.
+pub fn due(chapter: u8) -> Vec<Check> {
+    checks()
+        .into_iter()
+        .filter(|check| check.chapter <= chapter)
+        .collect()
+}
+
+/// Runs `checks` in order on one server, started on a scratch site with the flags
+/// `chapter` knows, and returns each outcome. After each check the server must still
+/// answer; when it does not, that is the last outcome. A server that does not start is
+/// one failed outcome, and a check that panics (a connection refused) is a failed one.
+pub fn run_checks(binary: &str, chapter: u8, checks: &[Check]) -> Verdict {
+    let site = match try_start_site(binary, chapter, IDLE_TIMEOUT_SECS, &[]) {
+        Ok(site) => site,
+        Err(why) => {
+            return Verdict {
+                outcomes: vec![Outcome {
+                    check: format!("the server starts with the flags of chapter {chapter:02}"),
+                    chapter: first_chapter_of_flags(&why, chapter),
+                    result: Err(why),
+                }],
+                output: String::new(),
+            };
+        }
+    };
+    let mut outcomes = Vec::new();
+    for check in checks {
+        outcomes.push(Outcome {
+            check: check.name.to_string(),
+            chapter: check.chapter,
+            result: without_panic(|| (check.run)(&site)),
+        });
+        if let Err(why) = without_panic(|| still_answers(site.addr())) {
+            outcomes.push(Outcome {
+                check: format!("the server still answers after `{}`", check.name),
+                chapter: check.chapter,
+                result: Err(why),
+            });
+            break;
+        }
+    }
+    let output = site.server.output();
+    Verdict { outcomes, output }
+}
+
+/// The chapter whose flag a server that would not start complains about (`--root` is
+/// 07's, `--idle-timeout` 10's), else `chapter`.
+fn first_chapter_of_flags(why: &str, chapter: u8) -> u8 {
+    if chapter >= 7 && why.contains("--root") {
+        7
+    } else if chapter >= 10 && why.contains("--idle-timeout") {
+        10
+    } else {
+        chapter
+    }
+}
+
+/// Runs `f`, turning a panic (the test client panics when it cannot connect) into `Err`.
+fn without_panic(f: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|panic| {
+        let message = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "a panic without a message".to_string());
+        Err(message)
+    })
+}
+
 /// Runs the suite against `binary` as chapter `chapter`; panics with every failure.
 pub fn run(binary: &str, chapter: u8) {
     let mut failures = Vec::new();
@@ -68,26 +172,18 @@ pub fn run(binary: &str, chapter: u8) {
 
     failures.extend(command_line(binary, chapter));
 
-    let site = start_site(binary, chapter);
-    for check in &due {
-        if let Err(why) = (check.run)(&site) {
+    let verdict = run_checks(binary, chapter, &due);
+    for outcome in verdict.failures() {
+        if let Err(why) = &outcome.result {
             failures.push(format!(
                 "✗ [{}] {} (from chapter {:02}): {why}",
                 chapter_name(chapter),
-                check.name,
-                check.chapter
+                outcome.check,
+                outcome.chapter
             ));
-        }
-        if let Err(why) = still_answers(site.addr()) {
-            failures.push(format!(
-                "✗ the server stopped answering after `{}`: {why}",
-                check.name
-            ));
-            break;
         }
     }
-    let output = site.server.output();
-    drop(site);
+    let output = verdict.output;
     if chapter >= 10 {
         failures.extend(stops_cleanly(binary, chapter).err());
     }
@@ -133,7 +229,7 @@ pub fn run(binary: &str, chapter: u8) {
 /// silent connection is closed rather than waited for (from chapter 15), and the server
 /// exits 0. On a fresh server, since the check ends it. The one SIGTERM test of the
 /// workbook: every chapter from 10 runs it through `run`.
-fn stops_cleanly(binary: &str, chapter: u8) -> Result<(), String> {
+pub fn stops_cleanly(binary: &str, chapter: u8) -> Result<(), String> {
     // Time enough for the half-sent request to survive the checks below.
     let mut site = start_site_with_idle(binary, chapter, 10);
     let addr = site.addr();
@@ -201,7 +297,7 @@ fn chapter_name(chapter: u8) -> String {
 /// The command-line promises (CONTRACT.md, "Starting and stopping"): `--help` lists
 /// every flag with its default, a bad flag or value exits 2 with a message, and an
 /// address that cannot be bound exits 1 with one line saying why.
-fn command_line(binary: &str, chapter: u8) -> Vec<String> {
+pub fn command_line(binary: &str, chapter: u8) -> Vec<String> {
     use std::process::Command;
     let mut failures = Vec::new();
     let run = |args: &[&str]| Command::new(binary).args(args).output();
@@ -266,6 +362,18 @@ fn start_site(binary: &str, chapter: u8) -> Site {
 
 /// [`start_site`] with another `--idle-timeout`.
 fn start_site_with_idle(binary: &str, chapter: u8, idle_secs: u64) -> Site {
+    try_start_site(binary, chapter, idle_secs, &[]).unwrap_or_else(|why| panic!("{why}"))
+}
+
+/// Builds a scratch site and starts `binary` on it with the flags `chapter` knows
+/// (`--root` from 07, `--idle-timeout idle_secs` from 10) and `extra` flags; returns
+/// what went wrong when it prints no ready line.
+pub fn try_start_site(
+    binary: &str,
+    chapter: u8,
+    idle_secs: u64,
+    extra: &[&str],
+) -> Result<Site, String> {
     let scratch = tempfile::tempdir().expect("a scratch folder for the contract site");
     let root = scratch.path().join("root");
     let secret = format!("TOP-SECRET-{}-{}", std::process::id(), chapter);
@@ -280,13 +388,16 @@ fn start_site_with_idle(binary: &str, chapter: u8, idle_secs: u64) -> Site {
     if chapter >= 10 {
         args.extend(["--idle-timeout", &idle]);
     }
-    let server = Server::start(binary, &args);
-    Site {
+    args.extend(extra);
+    let server = Server::try_start(binary, &args)?;
+    Ok(Site {
         server,
+        binary: binary.to_string(),
+        chapter,
         root,
         secret,
         _scratch: scratch,
-    }
+    })
 }
 
 fn write_site(root: &Path, outside: &Path, secret: &str) {
