@@ -88,7 +88,9 @@ pub struct Verdict {
 
 impl Verdict {
     pub fn failures(&self) -> impl Iterator<Item = &Outcome> {
-        self.outcomes.iter().filter(|outcome| outcome.result.is_err())
+        self.outcomes
+            .iter()
+            .filter(|outcome| outcome.result.is_err())
     }
 }
 
