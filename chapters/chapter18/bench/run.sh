@@ -33,15 +33,36 @@ echo "Unpinned: wrk and the server share both CPUs."
 
 echo
 echo "## 3. How two loops share the port"
+echo
+echo "With keep-alive, connections are accepted once, at the start:"
 "$keepalive" minimal-mio "chapter18:--threads 2 --listener reuseport" "chapter18:--threads 2 --listener shared"
+echo
+echo "One request per connection (chapter 12's load generator, -n 20000 -c 100): every"
+echo "request is an accept, and a shared listener wakes both loops for each."
+echo
+build chapter12
+echo "| listener | requests/s | server CPU µs/request |"
+echo "|---|---:|---:|"
+for sharing in reuseport shared; do
+    start_server "$TARGET_DIR/release/chapter18" --threads 2 --listener "$sharing"
+    out=$("$LOADGEN" --quiet --json -n 20000 -c 100 --server-pid "$SERVER_PID" "$SERVER_URL/")
+    stop_server
+    echo "| $sharing | $(jq -r '.requests_per_second | floor' <<<"$out") | $(jq -r '.server_cpu.us_per_request | . * 10 | round / 10' <<<"$out") |"
+done
+
+echo
+echo "## The file cache"
+"$keepalive" minimal-mio chapter18 "chapter18:--file-cache-secs 0"
 
 echo
 echo "## 4. Threads or processes"
 "$keepalive" minimal-mio "chapter18:--threads 2" "chapter18:--processes 2 --threads 1"
+# children PID: its child processes (none is no error).
+children() { ps --ppid "$1" -o pid= || true; }
 # rss_kb PID: resident memory of the process and its children, in kB.
 rss_kb() {
     local total=0 pid
-    for pid in "$1" $(ps --ppid "$1" -o pid=); do
+    for pid in "$1" $(children "$1"); do
         total=$((total + $(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")))
     done
     echo "$total"
@@ -54,7 +75,7 @@ for flags in "--threads 2" "--processes 2 --threads 1"; do
     # shellcheck disable=SC2086 # the flags are meant to split into words
     start_server "$TARGET_DIR/release/chapter18" $flags
     curl -s -o /dev/null "$SERVER_URL/"
-    pids="$SERVER_PID $(ps --ppid "$SERVER_PID" -o pid= | xargs)"
+    pids="$SERVER_PID $(children "$SERVER_PID" | xargs)"
     threads=0
     for pid in $pids; do threads=$((threads + $(awk '/^Threads:/ { print $2 }' "/proc/$pid/status"))); done
     echo "| \`chapter18 $flags\` | $(wc -w <<<"$pids") | $threads | $(rss_kb "$SERVER_PID") kB |"

@@ -71,11 +71,19 @@ pub fn request(
 }
 
 /// Appends `n` in decimal.
-fn push_number(text: &mut String, n: u128) {
-    if n >= 10 {
-        push_number(text, n / 10);
+fn push_number(text: &mut String, mut n: u128) {
+    let mut digits = [0u8; 39];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
     }
-    text.push(char::from(b'0' + (n % 10) as u8));
+    // Only ASCII digits went in.
+    text.push_str(std::str::from_utf8(&digits[start..]).unwrap_or("?"));
 }
 
 /// Something that happened to a connection outside the request/response flow:
