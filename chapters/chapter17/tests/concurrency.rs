@@ -21,6 +21,9 @@ fn read_response(stream: &mut TcpStream) -> Response {
 
 #[test]
 fn five_thousand_connections_open_at_once_all_get_an_answer() {
+    // This test process holds 5,000 sockets itself, more than a default soft limit of
+    // 1,024 open files allows: raise its own limit (the server raises its own).
+    webcore::fd_limit::raise_open_files(6_000);
     let server = Server::start(BIN, &["--idle-timeout", "60"]);
     // Open every connection first: a server that served them one after another
     // would leave all but one of them waiting here.

@@ -3,7 +3,7 @@
 //! own accept loops; with [`Persistence::KeepAlive`] it serves request after request.
 
 use std::io::{self, Read, Write};
-use std::net::{Shutdown as Direction, TcpStream};
+use std::net::TcpStream;
 use std::panic::{self, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
@@ -12,7 +12,7 @@ use crate::log;
 use crate::request::Request;
 use crate::response::Response;
 use crate::router::{Router, handler_panicked};
-use crate::session::{After, LINGER_BYTES, LINGER_TIME, Next, Persistence, Session};
+use crate::session::{After, LINGER_TIME, Next, Persistence, Session};
 
 // ANCHOR: options
 /// How patient we are with one client, and how long it may stay: the one options type
@@ -129,7 +129,8 @@ pub fn serve_connection(
             After::KeepOpen => continue,
             After::Close => return outcome,
             After::Linger => {
-                linger(&mut stream);
+                // FIN, then read away what the client still sends, for a bounded time.
+                crate::refuse::linger(&mut stream, Instant::now() + LINGER_TIME);
                 return outcome;
             }
         }
@@ -164,25 +165,6 @@ fn send(
     written.map_err(|e| log::event(peer, &format!("went away mid-response: {e}")))
 }
 // ANCHOR_END: send
-
-/// Closes after an error answer without losing it ([`After::Linger`]): send FIN, then
-/// read and discard what the client is still sending, for a bounded time.
-fn linger(stream: &mut TcpStream) {
-    let _ = stream.shutdown(Direction::Write);
-    let deadline = Instant::now() + LINGER_TIME;
-    let mut discarded = 0;
-    let mut chunk = [0u8; 16 * 1024];
-    while discarded < LINGER_BYTES {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
-            return;
-        }
-        match stream.read(&mut chunk) {
-            Ok(0) | Err(_) => return,
-            Ok(n) => discarded += n,
-        }
-    }
-}
 
 #[cfg(test)]
 mod tests {
