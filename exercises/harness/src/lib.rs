@@ -4,7 +4,8 @@
 //!
 //! - `src/starter.rs`: the file the learner edits; every place to edit says `// TODO`;
 //! - `solution/solution.rs`: the reference solution, with the same public items;
-//! - `hint.md`: a hint, printed when the learner's attempt fails;
+//! - one entry in `exercises/info.toml` (see [`info`]): its name, chapter, task and the
+//!   hint printed when the learner's attempt fails;
 //! - `starter.fingerprint`: a fingerprint of the untouched starter (see [`fingerprint`]);
 //! - `src/lib.rs`: the checks, written once and run against both versions, so starter
 //!   and solution are judged by the very same tests;
@@ -18,6 +19,8 @@
 //! the learner's code, and it says that instead, with where it happened.
 
 #![forbid(unsafe_code)]
+
+pub mod info;
 
 use std::any::Any;
 use std::io::Write;
@@ -37,9 +40,13 @@ pub struct Check<I> {
 pub struct Exercise<I> {
     /// The package name, e.g. `ch03-uppercase-echo`.
     pub name: &'static str,
-    /// One line: what to build.
+    /// One line: what to build. The same as the `task` of the exercise's entry in
+    /// `exercises/info.toml`, which is what the learner sees ([`verify`] checks they agree).
     pub task: &'static str,
-    /// The text of `hint.md`.
+    /// Not the hint: that is the `hint` of the exercise's entry in `exercises/info.toml`.
+    /// This field only remains while the exercises' `src/lib.rs` set it (from the
+    /// `hint.md` each one used to have, now a one-line pointer to `info.toml`); [`verify`]
+    /// checks it holds no second copy of the hint. A new exercise sets it to `""`.
     pub hint: &'static str,
     /// The text of `src/starter.rs`, to check its `// TODO` markers.
     pub starter_source: &'static str,
@@ -79,6 +86,23 @@ impl Report {
         self.results
             .iter()
             .filter_map(|outcome| outcome.result.as_ref().err().map(|why| (outcome.name, why)))
+    }
+}
+
+impl<I> Exercise<I> {
+    /// The exercise's entry in `exercises/info.toml`.
+    pub fn info(&self) -> Option<&'static info::Info> {
+        info::find(self.name)
+    }
+
+    /// The hint the learner sees: the one in `exercises/info.toml`.
+    pub fn hint(&self) -> &str {
+        self.info().map_or(self.hint, |entry| entry.hint.as_str())
+    }
+
+    /// The task the learner sees: the one in `exercises/info.toml`.
+    pub fn task(&self) -> &str {
+        self.info().map_or(self.task, |entry| entry.task.as_str())
     }
 }
 
@@ -324,7 +348,7 @@ pub fn learner_main<I: Clone + Send + 'static>(exercise: &Exercise<I>) -> i32 {
 /// panic is replaced meanwhile, so none lands above the list without an explanation.
 pub fn report_to<I: Clone + Send + 'static>(exercise: &Exercise<I>, out: &mut impl Write) -> i32 {
     // A failed write to the terminal is not worth a panic: the exit code still tells.
-    let _ = writeln!(out, "Exercise {}: {}", exercise.name, exercise.task);
+    let _ = writeln!(out, "Exercise {}: {}", exercise.name, exercise.task());
     let _ = writeln!(out, "Checking your code in src/starter.rs …\n");
     let recorder = PanicRecorder::install();
     let mut results = Vec::new();
@@ -367,7 +391,7 @@ pub fn report_to<I: Clone + Send + 'static>(exercise: &Exercise<I>, out: &mut im
             out,
             "Hint for {}:\n{}",
             exercise.name,
-            indent(exercise.hint.trim())
+            indent(exercise.hint().trim())
         );
         1
     }
@@ -384,7 +408,8 @@ fn indent(text: &str) -> String {
 /// `dev check`):
 ///
 /// 1. the reference solution passes every check;
-/// 2. the hint is not empty and the starter marks the places to edit with `// TODO`;
+/// 2. the exercise has its entry in `exercises/info.toml`, with a hint and the same task
+///    and chapter as the package, and the starter marks the places to edit with `// TODO`;
 /// 3. the untouched starter fails at least one check, and the learner's command
 ///    (`learner_binary`, the package's `src/main.rs`) exits 1 naming the exercise and
 ///    printing its hint.
@@ -405,14 +430,36 @@ pub fn verify<I: Clone + Send + 'static>(exercise: &Exercise<I>, learner_binary:
         exercise.name,
         failures.join("\n")
     );
+    let entry = exercise.info().unwrap_or_else(|| {
+        panic!(
+            "{} has no entry in exercises/info.toml: add one with its name, chapter, task and hint",
+            exercise.name
+        )
+    });
     assert!(
-        !exercise.hint.trim().is_empty(),
-        "{} has an empty hint.md",
+        !entry.hint.trim().is_empty(),
+        "{} has an empty hint in exercises/info.toml",
         exercise.name
     );
     assert!(
-        !exercise.task.trim().is_empty(),
-        "{} has no task line",
+        !exercise.task.trim().is_empty() && entry.task == exercise.task,
+        "the task of {} in exercises/info.toml ({:?}) and in its src/lib.rs ({:?}) differ",
+        exercise.name,
+        entry.task,
+        exercise.task
+    );
+    assert!(
+        exercise
+            .name
+            .starts_with(&format!("ch{:02}-", entry.chapter)),
+        "{} is listed under chapter {} in exercises/info.toml",
+        exercise.name,
+        entry.chapter
+    );
+    assert!(
+        exercise.hint.trim().is_empty() || exercise.hint.contains("info.toml"),
+        "{}'s src/lib.rs has a hint of its own (its hint.md?): the hint belongs in \
+         exercises/info.toml only, so move it there",
         exercise.name
     );
 
@@ -451,7 +498,7 @@ pub fn verify<I: Clone + Send + 'static>(exercise: &Exercise<I>, learner_binary:
         .output()
         .unwrap_or_else(|e| panic!("could not run {learner_binary}: {e}"));
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let first_hint_line = exercise.hint.trim().lines().next().unwrap_or_default();
+    let first_hint_line = exercise.hint().trim().lines().next().unwrap_or_default();
     assert_eq!(
         output.status.code(),
         Some(1),
