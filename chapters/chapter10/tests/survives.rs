@@ -6,7 +6,7 @@ use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
 use testkit::Server;
-use testkit::http::{Response, closes_within, connect, get, get_request, read_until_close};
+use testkit::http::{closes_within, connect, get, get_request};
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter10");
 
@@ -147,31 +147,6 @@ fn sigterm_and_sigint_stop_it_with_status_0() {
             server.output()
         );
     }
-}
-
-#[test]
-fn sigterm_lets_the_request_in_flight_finish() {
-    let mut server = start();
-    let mut client = connect(server.addr());
-    client.write_all(b"GET /now HTTP/1.1\r\n").unwrap();
-    // Wait until the server has accepted us (our connection left the accept queue),
-    // so the signal arrives while our request is in flight.
-    assert!(
-        testkit::wait_until(Duration::from_secs(5), || testkit::accept_queue_len(
-            server.addr()
-        ) == Some(0)),
-        "the server never accepted the connection"
-    );
-    server.signal("TERM");
-    assert!(
-        server.wait_for_output(Duration::from_secs(5), |out| out.contains("SIGTERM")),
-        "{}",
-        server.output()
-    );
-    client.write_all(b"Host: localhost\r\n\r\n").unwrap();
-    let response = Response::parse(&read_until_close(&mut client).unwrap()).unwrap();
-    assert_eq!(response.status, 200, "{response:?}");
-    server.assert_exits_cleanly(Duration::from_secs(5));
 }
 
 #[test]

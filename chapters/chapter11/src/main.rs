@@ -4,10 +4,11 @@
 //! `cargo run -p chapter11 --bin ten-at-once` shows it.
 #![forbid(unsafe_code)]
 
+use std::process::ExitCode;
+
 use clap::Parser;
 use webcore::Router;
 use webcore::cli::{ServerArgs, TimeoutArgs};
-use webcore::connection::ConnectionOptions;
 
 /// Serve the site plus /sleep and /cpu, one connection at a time.
 #[derive(Parser, Debug)]
@@ -20,20 +21,20 @@ struct Args {
 }
 
 // ANCHOR: main
-fn main() {
+fn main() -> ExitCode {
     let args = Args::parse();
+    webcore::cli::exit_code(serve(&args))
+}
+
+fn serve(args: &Args) -> Result<(), String> {
     // The only new line: chapter 10's site plus the slow routes.
     let router = Router::site(&args.server.root).with_slow_routes();
-    let options = ConnectionOptions {
-        idle_timeout: args.timeouts.idle_timeout(),
-        ..ConnectionOptions::default()
-    };
-    let (listener, shutdown) = webcore::ready::listen_with_shutdown(args.server.addr);
-    if let Err(e) = webcore::serve::sequential(&listener, &router, &options, &shutdown) {
-        // Only a broken listening socket ends the loop with an error.
-        eprintln!("error: cannot accept connections any more: {e}");
-        std::process::exit(1);
-    }
-    eprintln!("stopped");
+    let options = args.timeouts.connection_options();
+    let (listener, shutdown) = webcore::ready::listen_with_shutdown(args.server.addr)?;
+    // Only a broken listening socket ends the loop with an error.
+    webcore::serve::sequential(&listener, &router, &options, &shutdown)
+        .map_err(|e| format!("cannot accept connections any more: {e}"))?;
+    webcore::log::line(format_args!("stopped"));
+    Ok(())
 }
 // ANCHOR_END: main

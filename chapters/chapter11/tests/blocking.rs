@@ -10,23 +10,6 @@ use testkit::http::{Response, connect, get, get_request, read_until_close};
 
 const BIN: &str = env!("CARGO_BIN_EXE_chapter11");
 
-/// Sends `GET path` on a new connection and waits until the server has accepted it,
-/// so the request is in flight, not merely queued.
-fn in_flight(server: &Server, path: &str) -> std::net::TcpStream {
-    let mut stream = connect(server.addr());
-    stream
-        .write_all(get_request(path).as_bytes())
-        .expect("the server accepts requests");
-    assert!(
-        testkit::wait_until(Duration::from_secs(5), || {
-            testkit::accept_queue_len(server.addr()) == Some(0)
-        }),
-        "the server never accepted {path}\n{}",
-        server.output()
-    );
-    stream
-}
-
 #[test]
 fn a_quick_request_waits_behind_a_slow_one() {
     let server = Server::start(BIN, &[]);
@@ -85,14 +68,4 @@ fn ten_at_once_shows_the_queue() {
             .any(|(_, rest)| rest.contains("/sleep?ms=1000")),
         "{stdout}"
     );
-}
-
-#[test]
-fn sigterm_waits_for_a_slow_request_to_finish() {
-    let mut server = Server::start(BIN, &[]);
-    let mut slow = in_flight(&server, "/sleep?ms=800");
-    server.signal("TERM");
-    let response = Response::parse(&read_until_close(&mut slow).unwrap()).unwrap();
-    assert_eq!(response.status, 200, "{response:?}");
-    server.assert_exits_cleanly(Duration::from_secs(5));
 }

@@ -78,7 +78,7 @@ fn spawn_worker(
         .name(format!("worker {id}"))
         .spawn(move || {
             let outcome = serve_connection(stream, &router, &options);
-            eprintln!("worker {id}: {peer} {outcome:?}");
+            webcore::log::line(format_args!("worker {id}: {peer} {outcome:?}"));
             drop(ticket);
         })
         // Nobody joins the thread: it ends when its connection does. Dropping the

@@ -9,12 +9,12 @@ mod pool;
 
 use std::process::ExitCode;
 use std::thread;
-use std::time::Duration;
 
 use clap::Parser;
 use webcore::Router;
-use webcore::cli::{ServerArgs, TimeoutArgs};
-use webcore::connection::{ConnectionOptions, serve_connection};
+use webcore::accept::say;
+use webcore::cli::{DrainArgs, ServerArgs, TimeoutArgs};
+use webcore::connection::serve_connection;
 
 use crate::pool::{Locking, Pool};
 
@@ -39,10 +39,8 @@ struct Args {
     #[arg(long, value_name = "Q", default_value_t = 128,
           value_parser = clap::value_parser!(u32).range(0..=100_000))]
     queue: u32,
-    /// After SIGINT/SIGTERM, how many seconds the queued and running requests get to
-    /// finish before the server exits anyway.
-    #[arg(long = "drain-timeout", value_name = "SECS", default_value_t = 15)]
-    drain_timeout_secs: u64,
+    #[command(flatten)]
+    drain: DrainArgs,
     /// WRONG ON PURPOSE, for chapter 14's demonstration: workers keep the queue locked
     /// while serving, so only one request is served at a time.
     #[arg(long)]
@@ -63,13 +61,16 @@ fn default_threads() -> u16 {
 // ANCHOR: main
 fn main() -> ExitCode {
     let args = Args::parse();
+    webcore::cli::exit_code(serve(&args))
+}
+
+fn serve(args: &Args) -> Result<(), String> {
     let router = Router::site(&args.server.root).with_slow_routes();
-    let options = ConnectionOptions {
-        idle_timeout: args.timeouts.idle_timeout(),
-        ..ConnectionOptions::default()
-    };
+    let options = args.timeouts.connection_options();
     let locking = if args.lock_held_during_job {
-        eprintln!("server: --lock-held-during-job: serving one request at a time ON PURPOSE");
+        say(format_args!(
+            "--lock-held-during-job: serving one request at a time ON PURPOSE"
+        ));
         Locking::HeldDuringJob
     } else {
         Locking::WhileReceiving
@@ -80,40 +81,29 @@ fn main() -> ExitCode {
         serve_connection(stream, &router, &options);
     };
     let threads = usize::from(args.threads);
-    let pool = match Pool::new(threads, args.queue as usize, locking, handler) {
-        Ok(pool) => pool,
-        Err(e) => {
-            eprintln!("error: cannot start {threads} worker threads: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
+    let pool = Pool::new(threads, args.queue as usize, locking, handler)
+        .map_err(|e| format!("cannot start {threads} worker threads: {e}"))?;
     // A burst of clients connects faster than one thread accepts (and turns away)
     // connections; std's backlog of 128 would drop the rest. Chapter 15 explains.
     let (listener, shutdown) =
-        webcore::ready::listen_with_shutdown_and_backlog(args.server.addr, BACKLOG);
-    eprintln!(
-        "server: {} workers, room for {} waiting",
+        webcore::ready::listen_with_shutdown_and_backlog(args.server.addr, BACKLOG)?;
+    say(format_args!(
+        "{} workers, room for {} waiting",
         pool.live_workers(),
         args.queue
-    );
+    ));
     let served = accept::serve(&listener, &pool, &shutdown);
     // Stop accepting first (closing the listener), then drain: new clients are
     // refused at once instead of waiting in a backlog nobody will read.
     drop(listener);
-    let stuck = pool.shutdown(Duration::from_secs(args.drain_timeout_secs));
-    match (served, stuck) {
-        (Err(e), _) => {
-            eprintln!("error: the listening socket failed: {e}");
-            ExitCode::FAILURE
-        }
-        (Ok(()), 0) => {
-            eprintln!("server: stopped; every worker joined");
-            ExitCode::SUCCESS
-        }
-        (Ok(()), n) => {
-            eprintln!("server: stopped; {n} workers were still busy at the drain timeout");
-            ExitCode::SUCCESS
-        }
+    let stuck = pool.shutdown(args.drain.drain_timeout());
+    served.map_err(|e| format!("the listening socket failed: {e}"))?;
+    match stuck {
+        0 => say(format_args!("stopped; every worker joined")),
+        n => say(format_args!(
+            "stopped; {n} workers were still busy at the drain timeout"
+        )),
     }
+    Ok(())
 }
 // ANCHOR_END: main

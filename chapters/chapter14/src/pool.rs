@@ -177,10 +177,10 @@ fn run_job<T>(id: usize, shared: &Shared<T>, item: T) {
     // AssertUnwindSafe: the handler only reads what it shares with other jobs, so a
     // job that stops half-way leaves nothing half-changed for the next one.
     if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(|| (shared.handler)(item))) {
-        eprintln!(
+        webcore::log::line(format_args!(
             "worker {id}: a job panicked ({}); carrying on",
             panic_message(&*payload)
-        );
+        ));
     }
 }
 // ANCHOR_END: run_job

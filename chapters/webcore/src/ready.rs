@@ -48,35 +48,38 @@ pub fn listen(addr: SocketAddr) -> TcpListener {
 /// Binds `addr`, catches SIGINT and SIGTERM, then prints the ready line, in that
 /// order: a script may send SIGTERM the moment it reads the ready line, and the
 /// signal must find our handler, not the default one that kills the process.
-/// Exits with status 1 when a step fails.
-pub fn listen_with_shutdown(addr: SocketAddr) -> (TcpListener, Shutdown) {
-    let listener = bind_or_exit(addr);
+/// A step that fails comes back as the one line `main` prints before it exits 1.
+pub fn listen_with_shutdown(addr: SocketAddr) -> Result<(TcpListener, Shutdown), String> {
+    let listener = TcpListener::bind(addr).map_err(|e| cannot_listen(addr, &e))?;
     signals_then_ready_line(listener)
 }
 
 /// The two steps after binding, in the order explained above.
-fn signals_then_ready_line(listener: TcpListener) -> (TcpListener, Shutdown) {
-    let shutdown = Shutdown::install(&listener).unwrap_or_else(|e| {
-        eprintln!("error: cannot catch SIGINT/SIGTERM: {e}");
-        std::process::exit(1);
-    });
-    match listener.local_addr() {
-        Ok(bound) => announce(bound),
-        Err(e) => {
-            eprintln!("error: cannot read the bound address: {e}");
-            std::process::exit(1);
-        }
-    }
-    (listener, shutdown)
+fn signals_then_ready_line(listener: TcpListener) -> Result<(TcpListener, Shutdown), String> {
+    let shutdown =
+        Shutdown::install(&listener).map_err(|e| format!("cannot catch SIGINT/SIGTERM: {e}"))?;
+    let bound = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the bound address: {e}"))?;
+    announce(bound);
+    Ok((listener, shutdown))
 }
 // ANCHOR_END: listen_with_shutdown
 
 /// [`listen_with_shutdown`], with room for `backlog` connections waiting to be accepted
 /// instead of std's 128 (see [`bind_with_backlog`]): for a server whose accept loop may
 /// be busy for a moment while a burst of clients connects.
-pub fn listen_with_shutdown_and_backlog(addr: SocketAddr, backlog: i32) -> (TcpListener, Shutdown) {
-    let listener = bound_or_exit(addr, bind_with_backlog(addr, backlog));
+pub fn listen_with_shutdown_and_backlog(
+    addr: SocketAddr,
+    backlog: i32,
+) -> Result<(TcpListener, Shutdown), String> {
+    let listener = bind_with_backlog(addr, backlog).map_err(|e| cannot_listen(addr, &e))?;
     signals_then_ready_line(listener)
+}
+
+/// The line for a port we cannot have (CONTRACT.md: `cannot listen on`).
+fn cannot_listen(addr: SocketAddr, error: &io::Error) -> String {
+    format!("cannot listen on {addr}: {error}")
 }
 
 // ANCHOR: bind_with_backlog
