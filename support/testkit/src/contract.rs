@@ -140,13 +140,16 @@ pub fn run_checks(binary: &str, chapter: u8, checks: &[Check]) -> Verdict {
     Verdict { outcomes, output }
 }
 
-/// The chapter whose flag a server that would not start complains about (`--root` is
-/// 07's, `--idle-timeout` 10's), else `chapter`.
+/// The chapter whose flag a server that would not start complains about on stderr
+/// (`--root` is 07's, `--idle-timeout` 10's), else `chapter`.
 fn first_chapter_of_flags(why: &str, chapter: u8) -> u8 {
-    if chapter >= 7 && why.contains("--root") {
-        7
-    } else if chapter >= 10 && why.contains("--idle-timeout") {
+    // `why` quotes the command line too, which names every flag: look at stderr only.
+    // The later flag first: a usage line on stderr may name the earlier ones it knows.
+    let stderr = why.split_once("\nstderr:").map_or("", |(_, stderr)| stderr);
+    if chapter >= 10 && stderr.contains("--idle-timeout") {
         10
+    } else if chapter >= 7 && stderr.contains("--root") {
+        7
     } else {
         chapter
     }
@@ -302,7 +305,7 @@ fn chapter_name(chapter: u8) -> String {
 pub fn command_line(binary: &str, chapter: u8) -> Vec<String> {
     use std::process::Command;
     let mut failures = Vec::new();
-    let run = |args: &[&str]| Command::new(binary).args(args).output();
+    let run = |args: &[&str]| output_within(Command::new(binary).args(args), COMMAND_DEADLINE);
 
     let mut flags = vec!["--addr", "127.0.0.1:8080"];
     if chapter >= 7 {
@@ -355,6 +358,32 @@ pub fn command_line(binary: &str, chapter: u8) -> Vec<String> {
         Err(e) => failures.push(format!("✗ could not run {binary}: {e}")),
     }
     failures
+}
+
+/// How long `--help` or a bad command line may take to exit. A server that ignores its
+/// flags would start serving instead; that must fail the check, not hang it.
+const COMMAND_DEADLINE: Duration = Duration::from_secs(10);
+
+/// `command.output()`, killing the process if it has not exited within `deadline`.
+fn output_within(
+    command: &mut std::process::Command,
+    deadline: Duration,
+) -> std::io::Result<std::process::Output> {
+    use std::process::Stdio;
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    if !crate::wait_until(deadline, || matches!(child.try_wait(), Ok(Some(_)))) {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            format!("it was still running after {deadline:?}: does it read its flags?"),
+        ));
+    }
+    child.wait_with_output()
 }
 
 /// Builds the scratch site and starts the chapter on it with the flags it knows.
