@@ -30,9 +30,11 @@ if [ "${1:-}" = stop ]; then
         exit 1
     fi
     kill -TERM "$pid"
-    # The running script stops everything and then removes its pid file.
+    # The running script stops everything, waits for it, and then removes its pid
+    # file: that, not its exit, is the sign (until its parent reaps it, an exited
+    # script is a zombie that `kill -0` still finds).
     for _ in $(seq 200); do
-        kill -0 "$pid" 2>/dev/null || exit 0
+        [ -e "$pidfile" ] && kill -0 "$pid" 2>/dev/null || exit 0
         sleep 0.05
     done
     echo "the cluster ($pid) did not stop within 10 s" >&2
