@@ -336,5 +336,18 @@ fn two_servers_sharing_a_redis_are_one_room() {
     );
     drop(on_b);
     assert!(on_a.heard().ends_with(" left\n"));
+
+    // Without its broker a server would be a room of its own, silently: it exits
+    // instead, with status 1, for whoever runs it to restart it.
+    drop(redis);
+    let mut a = a;
+    let status = a.server.wait_exit(Duration::from_secs(10));
+    assert_eq!(
+        status.and_then(|s| s.code()),
+        Some(1),
+        "{}",
+        a.server.output()
+    );
+    assert!(a.server.stderr().contains("error: lost the broker"));
 }
 // ANCHOR_END: redis_test

@@ -21,12 +21,14 @@ use crate::broker::Publisher;
 /// must not fill memory.
 pub const MAX_LINE: u64 = 8 * 1024;
 
+// ANCHOR: send_buffer
 /// The kernel's send buffer for each client. Linux grows a socket's send buffer up to
 /// 4 MiB for a fast reader (`net.ipv4.tcp_wmem`), and keeps it full for a reader that
 /// stopped: ten thousand stalled clients could pin 40 GiB of kernel memory. A chat
 /// line is small; 64 KiB (which Linux doubles for its own bookkeeping) is plenty, and
 /// setting it turns the growing off.
 pub const SEND_BUFFER: usize = 64 * 1024;
+// ANCHOR_END: send_buffer
 
 // ANCHOR: said
 /// Who said a line: this server and the connection's number on it. A connection's
