@@ -145,6 +145,7 @@ pub async fn converse(
     peer: SocketAddr,
     idle: Duration,
 ) -> io::Result<Ending> {
+    socket2::SockRef::from(&stream).set_send_buffer_size(SEND_BUFFER)?;
     let me = Speaker {
         server: room.server,
         connection: room.next_connection.fetch_add(1, Ordering::Relaxed),
@@ -158,15 +159,16 @@ pub async fn converse(
         members.len()
     };
     let welcome = format!("* you are {peer}; {here} here on this server\n");
-    room.say(me, format!("* {peer} joined\n")).await?;
-    socket2::SockRef::from(&stream).set_send_buffer_size(SEND_BUFFER)?;
     let (reader, writer) = stream.into_split();
-    let ending = tokio::select! {
-        ending = read_lines(room, me, peer, reader, idle) => ending,
-        ending = write_lines(lines, me, writer, welcome, idle) => ending,
+    let ending = match room.say(me, format!("* {peer} joined\n")).await {
+        Ok(()) => tokio::select! {
+            ending = read_lines(room, me, peer, reader, idle) => ending,
+            ending = write_lines(lines, me, writer, welcome, idle) => ending,
+        },
+        Err(e) => Err(e),
     };
+    // One way out, however the conversation ended: off the list, and the others told.
     room.members().remove(&me.connection);
-    // Said even when the client left by an error: the others see every departure.
     room.say(me, format!("* {peer} left\n")).await?;
     ending
 }
