@@ -14,6 +14,7 @@
 pub mod accept;
 pub mod cli;
 pub mod connection;
+pub mod echo;
 pub mod error;
 pub mod fd_limit;
 pub mod files;
