@@ -8,7 +8,7 @@ use mio::net::TcpListener;
 use mio::{Events, Interest, Poll, Registry, Token};
 use webcore::connection::ConnectionOptions;
 use webcore::shutdown::Shutdown;
-use webcore::{Plan, Request, Router, log, slow};
+use webcore::{Plan, Request, Router, log, router, slow};
 
 use crate::connections::{Accepting, Connections, LISTENER, WAKER, accept_waiting};
 
@@ -149,6 +149,12 @@ impl Server {
                 Plan::Compute(duration) => {
                     let response = slow::burn_cpu(duration);
                     connection.respond(&response, Instant::now())
+                }
+                // This loop keeps no timers that are not a connection's (chapter 16's
+                // do): the deferred work sleeps on a thread of its own.
+                Plan::RespondThen(response, after) => {
+                    router::defer_on_thread(after);
+                    connection.respond(&response, now)
                 }
             };
         }

@@ -7,7 +7,7 @@
 //! The connection state machine and its table are chapter 15's, imported: this file
 //! holds only what chapter 16 adds.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::io;
 use std::time::{Duration, Instant};
 
@@ -16,6 +16,7 @@ use chapter15::event_loop::wait_for_events;
 use mio::net::TcpListener;
 use mio::{Events, Interest, Poll, Registry, Token};
 use webcore::connection::ConnectionOptions;
+use webcore::router::Deferred;
 use webcore::shutdown::Shutdown;
 use webcore::{Plan, Request, Response, Router, Status, log, slow};
 
@@ -61,6 +62,12 @@ pub struct Server {
     options: ConnectionOptions,
     limits: Limits,
     cpu: CpuPool,
+    /// Work planned for after an answer (`/later`), by the timer token it waits under.
+    /// Dropped with the server, a `Deferred` still here logs that it never ran.
+    deferred: HashMap<Token, Deferred>,
+    /// Tokens handed out to deferred work so far: they count down from `usize::MAX`,
+    /// never reused, so they never meet a connection's (which count up from 2).
+    deferred_ever: usize,
 }
 
 /// How soon to look again when something may be waiting that no event will announce.
@@ -86,6 +93,8 @@ impl Server {
             options,
             limits,
             cpu,
+            deferred: HashMap::new(),
+            deferred_ever: 0,
         }
     }
 
@@ -241,6 +250,15 @@ impl Server {
                     }
                     Err(_busy) => connection.respond(&busy("too much CPU work queued"), now),
                 },
+                // Answer now; the work waits in the same timers as every deadline, under
+                // a token of its own (`fire_timers` runs it).
+                Plan::RespondThen(response, after) => {
+                    let work = Token(usize::MAX - self.deferred_ever);
+                    self.deferred_ever += 1;
+                    self.timers.set(work, Some(now + after));
+                    self.deferred.insert(work, Deferred::new(after));
+                    connection.respond(&response, now)
+                }
             };
         }
     }
@@ -266,6 +284,10 @@ impl Server {
     fn fire_timers(&mut self, registry: &Registry) {
         let now = Instant::now();
         for token in self.timers.pop_due(now) {
+            if let Some(work) = self.deferred.remove(&token) {
+                work.run();
+                continue;
+            }
             let request = self
                 .connections
                 .get_mut(token)

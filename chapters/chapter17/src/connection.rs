@@ -15,6 +15,7 @@ use tokio::net::TcpStream;
 use tokio::sync::{OwnedSemaphorePermit, watch};
 use tokio::time::{Instant, timeout, timeout_at};
 use webcore::connection::ConnectionOptions;
+use webcore::router::Deferred;
 use webcore::session::{After, LINGER_BYTES, LINGER_TIME, Next, Session};
 use webcore::{Plan, Request, Response, Router, log, slow};
 
@@ -135,6 +136,17 @@ async fn answer(router: &Router, request: &Request, peer: &str) -> Response {
                     webcore::router::handler_panicked(request, peer, &why)
                 }
             }
+        }
+        // The work gets a task of its own, which sleeps, then runs it; this one goes
+        // on to send the answer. At shutdown the runtime drops a task still asleep,
+        // and its `Deferred` logs that it was dropped.
+        Plan::RespondThen(response, after) => {
+            let work = Deferred::new(after);
+            tokio::spawn(async move {
+                tokio::time::sleep(after).await;
+                work.run();
+            });
+            response
         }
     }
 }

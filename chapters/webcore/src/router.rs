@@ -25,8 +25,80 @@ pub enum Plan {
     Sleep(Duration),
     /// Keep a CPU busy this long, then answer: `slow::burn_cpu` does both.
     Compute(Duration),
+    /// Answer now, and do some work this long afterwards (seed 002's
+    /// `call_later(5, read)`): the client has its answer and never waits for the work.
+    /// The server keeps a [`Deferred`] for it and runs it when the time comes.
+    RespondThen(Response, Duration),
 }
 // ANCHOR_END: plan_enum
+
+// ANCHOR: deferred
+/// Work a [`Plan::RespondThen`] put off, until it runs. The work here is one log line
+/// (the seed logged the lines of a file); what matters is *when* it runs, and that it
+/// is not lost without a word: dropped unrun (an event loop or a runtime that stopped
+/// first drops what it holds), it says so in the log, so the log counts what a
+/// shutdown dropped.
+#[derive(Debug)]
+pub struct Deferred {
+    after: Duration,
+    done: bool,
+}
+
+impl Deferred {
+    pub fn new(after: Duration) -> Deferred {
+        Deferred { after, done: false }
+    }
+
+    pub fn run(mut self) {
+        let ms = self.after.as_millis();
+        log::line(format_args!("deferred work done, {ms} ms after its answer"));
+        self.done = true;
+    }
+}
+
+impl Drop for Deferred {
+    fn drop(&mut self) {
+        if !self.done {
+            let ms = self.after.as_millis();
+            log::line(format_args!(
+                "deferred work dropped: the server stopped before its {ms} ms were up"
+            ));
+            // A loop that buffers its log (chapter 16) may drop us after its last turn.
+            log::flush();
+        }
+    }
+}
+
+/// `GET /later?ms=N`: answers at once, and N ms later (at most `slow::MAX_SLEEP`)
+/// logs `deferred work done`.
+pub fn later_plan(request: &Request) -> Plan {
+    match slow::parse_ms(request.query.as_deref(), slow::MAX_SLEEP) {
+        Ok(after) => {
+            let ms = after.as_millis();
+            let text = format!("answered; the deferred work runs in {ms} ms\n");
+            Plan::RespondThen(Response::text(Status::OK, &text), after)
+        }
+        Err(why) => Plan::Respond(Response::text(Status::BAD_REQUEST, &format!("{why}\n"))),
+    }
+}
+
+/// Where no loop can come back later (a blocking server, chapter 15's loop without
+/// timers), the work gets a thread of its own that sleeps, then runs it. A process
+/// that exits meanwhile takes such threads with it, unlogged.
+pub fn defer_on_thread(after: Duration) {
+    let work = Deferred::new(after);
+    let spawned = std::thread::Builder::new()
+        .name("deferred work".into())
+        .spawn(move || {
+            std::thread::sleep(after);
+            work.run();
+        });
+    if let Err(e) = spawned {
+        // The work went with the closure, and its drop logged it.
+        log::line(format_args!("no thread for deferred work: {e}"));
+    }
+}
+// ANCHOR_END: deferred
 
 /// A route's code. `Send + Sync` so one router serves many threads (chapters 13, 14).
 type Handler = Arc<dyn Fn(&Request) -> Plan + Send + Sync>;
@@ -82,12 +154,14 @@ impl Router {
             .static_files(root)
     }
 
-    /// Adds chapter 11's slow routes: `/sleep?ms=N` and `/cpu?ms=N`. Measures the
-    /// machine's speed for `/cpu` now, at start-up, so no request pays for it.
+    /// Adds chapter 11's slow routes: `/sleep?ms=N` and `/cpu?ms=N`, and seed 002's
+    /// `/later?ms=N`. Measures the machine's speed for `/cpu` now, at start-up, so no
+    /// request pays for it.
     pub fn with_slow_routes(self) -> Router {
         slow::calibrate();
         self.plan_route(&["GET"], "/sleep", slow::sleep_plan)
             .plan_route(&["GET"], "/cpu", slow::cpu_plan)
+            .plan_route(&["GET"], "/later", later_plan)
     }
     // ANCHOR_END: site
 
@@ -185,6 +259,10 @@ impl Router {
                 slow::sleep_done(duration)
             }
             Plan::Compute(duration) => slow::burn_cpu(duration),
+            Plan::RespondThen(response, after) => {
+                defer_on_thread(after);
+                response
+            }
         }
     }
     // ANCHOR_END: handle
@@ -309,6 +387,12 @@ mod tests {
         assert_eq!(
             router.plan(&request("GET /cpu?ms=20 HTTP/1.1\r\n\r\n")),
             Plan::Compute(Duration::from_millis(20))
+        );
+        let later = router.plan(&request("GET /later?ms=5000 HTTP/1.1\r\n\r\n"));
+        assert!(
+            matches!(&later, Plan::RespondThen(r, after)
+                if r.status == Status::OK && *after == Duration::from_millis(5000)),
+            "{later:?}"
         );
         let site = Router::site(static_root());
         let response = site.handle(&request("GET /sleep?ms=250 HTTP/1.1\r\n\r\n"));
