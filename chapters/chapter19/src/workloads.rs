@@ -1,0 +1,375 @@
+//! The five workloads, and one measurement: a fresh server, chapter 12's load generator
+//! against it, and the server's own costs read from `/proc` around the run.
+
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::servers::{Running, Server};
+use crate::usage::{self, Sampler};
+
+/// What the comparison asks of every server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Workload {
+    /// One request per connection, 100 at once: the seed benchmark's `ab -n 10000 -c 100`.
+    Close,
+    /// The same 100 clients, each keeping its connection for request after request.
+    KeepAlive,
+    /// Fast requests while a share of slow `/sleep` requests is in flight.
+    HeadOfLine,
+    /// Ten thousand connections at once, each answered once.
+    C10k,
+    /// `/cpu` requests: work that needs a core, to see what a second core buys.
+    Cpu,
+}
+
+pub const ALL: [Workload; 5] = [
+    Workload::Close,
+    Workload::KeepAlive,
+    Workload::HeadOfLine,
+    Workload::C10k,
+    Workload::Cpu,
+];
+
+/// How one workload is run: the load generator's flags, and the bounds on waiting.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Requests in the measured run; with `seconds`, only the least.
+    pub requests: u64,
+    pub concurrency: usize,
+    pub keep_alive: bool,
+    pub path: &'static str,
+    /// A slow path and the share of requests sent to it.
+    pub slow: Option<(String, f64)>,
+    /// Requests sent before the measurement, on the same server, to warm it up.
+    pub warm_up: u64,
+    /// Size the measured run from the warm-up's rate so that it lasts about this long
+    /// (a fast server would finish a fixed count before the CPU clock, which ticks 100
+    /// times a second, could measure it).
+    pub seconds: Option<f64>,
+    /// Seconds one request may take.
+    pub timeout: f64,
+    /// Seconds the whole run may take before the server is killed: no run hangs.
+    pub deadline: f64,
+}
+
+impl Workload {
+    /// The name in the JSON file, the tables and `--workloads`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Workload::Close => "close",
+            Workload::KeepAlive => "keep-alive",
+            Workload::HeadOfLine => "head-of-line",
+            Workload::C10k => "c10k",
+            Workload::Cpu => "cpu",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Workload> {
+        ALL.into_iter().find(|w| w.id() == id)
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Workload::Close => "1. One request per connection, 100 at once",
+            Workload::KeepAlive => "2. Keep-alive, 100 connections",
+            Workload::HeadOfLine => "3. Fast requests behind slow ones",
+            Workload::C10k => "4. Ten thousand connections at once",
+            Workload::Cpu => "5. CPU work",
+        }
+    }
+
+    // ANCHOR: settings
+    /// The full settings keep the whole comparison under ten minutes on two cores;
+    /// `quick` ones take seconds (the tests, and a first look).
+    pub fn settings(self, quick: bool) -> Settings {
+        let base = Settings {
+            requests: 0,
+            concurrency: 100,
+            keep_alive: false,
+            path: "/",
+            slow: None,
+            warm_up: 0,
+            seconds: None,
+            timeout: 10.0,
+            deadline: 90.0,
+        };
+        let full = match self {
+            Workload::Close => Settings {
+                requests: 10_000,
+                warm_up: 1_000,
+                ..base
+            },
+            Workload::KeepAlive => Settings {
+                requests: 10_000,
+                keep_alive: true,
+                warm_up: 2_000,
+                seconds: Some(2.0),
+                ..base
+            },
+            // 5 % of 1,000 requests sleep 100 ms: 5 s for a server that serves one at a time.
+            Workload::HeadOfLine => Settings {
+                requests: 1_000,
+                slow: Some(("/sleep?ms=100".into(), 0.05)),
+                ..base
+            },
+            // One request on each of 10,000 connections. Keep-alive, so that the client
+            // closes each connection once answered, whoever the server is (the minimal
+            // peers never close first).
+            Workload::C10k => Settings {
+                requests: 10_000,
+                concurrency: 10_000,
+                keep_alive: true,
+                timeout: 30.0,
+                ..base
+            },
+            // 10 ms of CPU each, 8 at once: two cores can finish at most 200 a second.
+            Workload::Cpu => Settings {
+                requests: 300,
+                concurrency: 8,
+                path: "/cpu?ms=10",
+                ..base
+            },
+        };
+        if !quick {
+            return full;
+        }
+        let small = Settings {
+            timeout: 5.0,
+            deadline: 20.0,
+            warm_up: 0,
+            seconds: None,
+            ..full
+        };
+        match self {
+            Workload::Close | Workload::KeepAlive => Settings {
+                requests: 200,
+                concurrency: 10,
+                ..small
+            },
+            Workload::HeadOfLine => Settings {
+                requests: 40,
+                concurrency: 10,
+                slow: Some(("/sleep?ms=50".into(), 0.1)),
+                ..small
+            },
+            Workload::C10k => Settings {
+                requests: 200,
+                concurrency: 200,
+                ..small
+            },
+            Workload::Cpu => Settings {
+                requests: 8,
+                concurrency: 4,
+                path: "/cpu?ms=5",
+                ..small
+            },
+        }
+    }
+    // ANCHOR_END: settings
+
+    /// Whether `--rounds` repeats it: the two workloads whose requests per server
+    /// CPU-second the targets compare. The others show differences of ten times and
+    /// more, which one run tells well enough.
+    pub fn repeats(self) -> bool {
+        matches!(self, Workload::Close | Workload::KeepAlive)
+    }
+
+    /// Why this workload says nothing about `server`, if it does not.
+    pub fn not_for(self, server: &Server) -> Option<&'static str> {
+        match self {
+            Workload::HeadOfLine if !server.sleep => Some("no /sleep route"),
+            Workload::Cpu if !server.cpu => Some("no /cpu route"),
+            _ => None,
+        }
+    }
+}
+
+/// The load generator's command line for `settings` against `running`: the same flags
+/// `cargo run -p chapter12 -- ...` takes, so a reader can repeat any single run.
+pub fn loadgen_argv(settings: &Settings, requests: u64, running: &Running) -> Vec<String> {
+    let mut argv: Vec<String> = vec!["chapter12".into(), "--quiet".into()];
+    argv.extend(["-n".into(), requests.to_string()]);
+    argv.extend(["-c".into(), settings.concurrency.to_string()]);
+    argv.extend(["--timeout".into(), settings.timeout.to_string()]);
+    if settings.keep_alive {
+        argv.push("-k".into());
+    }
+    if let Some((path, share)) = &settings.slow {
+        argv.extend([
+            "--slow-url".into(),
+            path.clone(),
+            "--slow-share".into(),
+            share.to_string(),
+        ]);
+    }
+    argv.push(running.url(settings.path));
+    argv
+}
+
+// ANCHOR: bounded_run
+/// Runs chapter 12's generator with `argv`, but never for longer than `deadline`: past
+/// it, the server is killed, so every connection still open fails at once and the
+/// generator returns with what it has (its requests have their own `--timeout`, so it
+/// returns soon after in any case).
+fn bounded_run(
+    argv: &[String],
+    one_per_connection: bool,
+    running: &mut Running,
+    deadline: Duration,
+) -> Result<chapter12::Report, String> {
+    use clap::Parser;
+    let args = chapter12::Args::try_parse_from(argv).map_err(|e| e.to_string())?;
+    let grace = args.timeout() + Duration::from_secs(5);
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let report = if one_per_connection {
+            self::one_per_connection(&args)
+        } else {
+            chapter12::run(&args)
+        };
+        let _ = tx.send(report);
+    });
+    let started = Instant::now();
+    loop {
+        match rx.recv_timeout(Duration::from_millis(200)) {
+            Ok(report) => return report,
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Err("the load generator panicked".into());
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) if started.elapsed() < deadline => {}
+            Err(mpsc::RecvTimeoutError::Timeout) => break,
+        }
+    }
+    running.kill_now();
+    // Let the generator's threads see the dead server and end; what they report is
+    // not a measurement any more.
+    let _ = rx.recv_timeout(grace);
+    Err(format!(
+        "not finished after {} s: the server was killed",
+        deadline.as_secs()
+    ))
+}
+// ANCHOR_END: bounded_run
+
+// ANCHOR: one_per_connection
+/// One request per connection, the client closing each connection once answered: for
+/// the servers that ignore `Connection: close`, which chapter 12's generator (like `ab`)
+/// would wait on until its timeout. It drives the same engine in batches of `-c`
+/// connections. Each client thread gets as many request tickets as connections, and a
+/// worker takes a connection's ticket as it opens it, so no connection is ever left a
+/// second ticket; with keep-alive on, a connection that finds none is closed at once.
+/// The wait for a batch's slowest answer costs some requests per second, not server
+/// CPU per request.
+fn one_per_connection(args: &chapter12::Args) -> Result<chapter12::Report, String> {
+    use chapter12::engine::{Plan, Shared, run_worker};
+    let threads = args.client_threads();
+    let mut tally = chapter12::Tally::default();
+    let started = Instant::now();
+    let mut left = args.requests;
+    while left > 0 {
+        let batch = left.min(args.concurrency as u64);
+        let outcomes: Vec<Result<chapter12::Tally, String>> = thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads as u64)
+                .map(|i| {
+                    let share = batch / threads as u64 + u64::from(i < batch % threads as u64);
+                    let mut own = args.clone();
+                    (own.requests, own.keep_alive) = (share.max(1), true);
+                    scope.spawn(move || {
+                        let plan = Plan::from_args(&own)?;
+                        let connections = share as usize;
+                        run_worker(&plan, &Shared::default(), connections)
+                            .map_err(|e| e.to_string())
+                    })
+                })
+                .collect();
+            let joined = workers.into_iter().map(|w| w.join());
+            joined
+                .map(|r| r.unwrap_or_else(|_| Err("a client thread panicked".into())))
+                .collect()
+        });
+        for outcome in outcomes {
+            tally.merge(outcome.map_err(|e| format!("client thread: {e}"))?);
+        }
+        left -= batch;
+    }
+    let plan = Plan::from_args(args)?;
+    Ok(chapter12::Report::new(
+        args,
+        &plan,
+        threads,
+        started.elapsed(),
+        tally,
+        None,
+        None,
+    ))
+}
+// ANCHOR_END: one_per_connection
+
+/// One measurement's outcome, as it goes into the JSON file.
+pub fn measure(
+    workload: Workload,
+    server: &Server,
+    running: &mut Running,
+    settings: &Settings,
+) -> Value {
+    let deadline = Duration::from_secs_f64(settings.deadline);
+    let one_per_connection = workload == Workload::Close && !server.closes;
+    let mut requests = settings.requests;
+    if settings.warm_up > 0 {
+        let argv = loadgen_argv(settings, settings.warm_up, running);
+        match bounded_run(&argv, one_per_connection, running, deadline) {
+            Ok(warm) => {
+                if let Some(seconds) = settings.seconds {
+                    let rate = warm.requests_per_second();
+                    // Enough requests for `seconds` at the warm-up's rate, within reason.
+                    requests =
+                        ((rate * seconds) as u64).clamp(settings.requests, 50 * settings.requests);
+                }
+            }
+            Err(why) => return failed(workload, server, &format!("warm-up: {why}")),
+        }
+    }
+    let argv = loadgen_argv(settings, requests, running);
+    let pids = usage::tree(running.pid());
+    let before = usage::usage(&pids);
+    let sampler = Sampler::start(running.pid());
+    let report = bounded_run(&argv, one_per_connection, running, deadline);
+    let peaks = sampler.finish();
+    let after = usage::usage(&usage::tree(running.pid()));
+    let exited = running.exited();
+    let report = match report {
+        Ok(report) => report,
+        Err(why) => return failed(workload, server, &why),
+    };
+    let ticks = chapter12::cpu::ticks_per_second() as f64;
+    let cpu_s = after.cpu_ticks.saturating_sub(before.cpu_ticks) as f64 / ticks;
+    let growth = peaks.fds.saturating_sub(before.fds);
+    // What each connection open at the busiest moment cost; too few to divide by: none.
+    let kib_per_connection = (growth >= 50)
+        .then(|| peaks.rss_kib_at_most_fds.saturating_sub(before.rss_kib) as f64 / growth as f64);
+    json!({
+        "workload": workload.id(),
+        "server": server.name,
+        "command": argv[1..].join(" "),
+        "client_closes": one_per_connection,
+        "load": report.to_json(),
+        "server_cpu_s": cpu_s,
+        "before": { "rss_kib": before.rss_kib, "threads": before.threads, "fds": before.fds },
+        "peak": { "rss_kib": peaks.rss_kib, "threads": peaks.threads, "fds": peaks.fds },
+        "kib_per_connection": kib_per_connection,
+        "exited": exited,
+    })
+}
+
+/// A run that could not be made, and why.
+pub fn failed(workload: Workload, server: &Server, why: &str) -> Value {
+    json!({ "workload": workload.id(), "server": server.name, "error": why })
+}
+
+/// A run that does not apply to this server, and why.
+pub fn skipped(workload: Workload, server: &Server, why: &str) -> Value {
+    json!({ "workload": workload.id(), "server": server.name, "skipped": why })
+}
