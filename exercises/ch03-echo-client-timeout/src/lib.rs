@@ -29,7 +29,6 @@ pub fn exercise() -> Exercise<Implementation> {
     Exercise {
         name: "ch03-echo-client-timeout",
         task: "an echo client that gives up with a clear error when the server does not answer",
-        hint: include_str!("../hint.md"),
         starter_source: include_str!("starter.rs"),
         starter_fingerprint: include_str!("../starter.fingerprint"),
         starter: Implementation {

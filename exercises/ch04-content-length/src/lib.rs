@@ -23,7 +23,6 @@ pub fn exercise() -> Exercise<Implementation> {
     Exercise {
         name: "ch04-content-length",
         task: "build a response whose Content-Length is right for any body",
-        hint: include_str!("../hint.md"),
         starter_source: include_str!("starter.rs"),
         starter_fingerprint: include_str!("../starter.fingerprint"),
         starter: Implementation {

@@ -23,7 +23,6 @@ pub fn exercise() -> Exercise<Implementation> {
     Exercise {
         name: "ch05-content-length-body",
         task: "decide whether a buffer holds a whole request, its Content-Length body included",
-        hint: include_str!("../hint.md"),
         starter_source: include_str!("starter.rs"),
         starter_fingerprint: include_str!("../starter.fingerprint"),
         starter: Implementation {

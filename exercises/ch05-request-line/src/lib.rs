@@ -23,7 +23,6 @@ pub fn exercise() -> Exercise<Implementation> {
     Exercise {
         name: "ch05-request-line",
         task: "split a request line into method, target and version, with an error for each fault",
-        hint: include_str!("../hint.md"),
         starter_source: include_str!("starter.rs"),
         starter_fingerprint: include_str!("../starter.fingerprint"),
         starter: Implementation {

@@ -20,7 +20,6 @@ pub fn exercise() -> Exercise<Implementation> {
     Exercise {
         name: "ch06-status-line",
         task: "write the status line for a status code, reason phrase and all",
-        hint: include_str!("../hint.md"),
         starter_source: include_str!("starter.rs"),
         starter_fingerprint: include_str!("../starter.fingerprint"),
         starter: Implementation {

@@ -20,7 +20,6 @@ pub fn exercise() -> Exercise<Implementation> {
     Exercise {
         name: "ch07-mime-charset",
         task: "choose the Content-Type for a file name, with a charset exactly for text",
-        hint: include_str!("../hint.md"),
         starter_source: include_str!("starter.rs"),
         starter_fingerprint: include_str!("../starter.fingerprint"),
         starter: Implementation {

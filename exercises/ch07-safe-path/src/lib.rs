@@ -25,7 +25,6 @@ pub fn exercise() -> Exercise<Implementation> {
     Exercise {
         name: "ch07-safe-path",
         task: "map a URL path to a file under the root, and never to one outside it",
-        hint: include_str!("../hint.md"),
         starter_source: include_str!("starter.rs"),
         starter_fingerprint: include_str!("../starter.fingerprint"),
         starter: Implementation {

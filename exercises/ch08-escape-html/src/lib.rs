@@ -20,7 +20,6 @@ pub fn exercise() -> Exercise<Implementation> {
     Exercise {
         name: "ch08-escape-html",
         task: "escape the client's text so a page shows it and never runs it",
-        hint: include_str!("../hint.md"),
         starter_source: include_str!("starter.rs"),
         starter_fingerprint: include_str!("../starter.fingerprint"),
         starter: Implementation {

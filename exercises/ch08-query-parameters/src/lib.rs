@@ -22,7 +22,6 @@ pub fn exercise() -> Exercise<Implementation> {
     Exercise {
         name: "ch08-query-parameters",
         task: "decode a query string into name/value pairs, as browsers encode them",
-        hint: include_str!("../hint.md"),
         starter_source: include_str!("starter.rs"),
         starter_fingerprint: include_str!("../starter.fingerprint"),
         starter: Implementation {

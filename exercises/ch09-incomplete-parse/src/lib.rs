@@ -25,7 +25,6 @@ pub fn exercise() -> Exercise<Implementation> {
     Exercise {
         name: "ch09-incomplete-parse",
         task: "drive webcore's parser from a reader that hands out one byte at a time",
-        hint: include_str!("../hint.md"),
         starter_source: include_str!("starter.rs"),
         starter_fingerprint: include_str!("../starter.fingerprint"),
         starter: Implementation {

@@ -24,7 +24,6 @@ pub fn exercise() -> Exercise<Implementation> {
     Exercise {
         name: "ch09-route-table",
         task: "a route table that answers 405 with a correct Allow header",
-        hint: include_str!("../hint.md"),
         starter_source: include_str!("starter.rs"),
         starter_fingerprint: include_str!("../starter.fingerprint"),
         starter: Implementation {

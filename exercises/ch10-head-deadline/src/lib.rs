@@ -26,7 +26,6 @@ pub fn exercise() -> Exercise<Implementation> {
     Exercise {
         name: "ch10-head-deadline",
         task: "a read loop with one deadline for the whole request head",
-        hint: include_str!("../hint.md"),
         starter_source: include_str!("starter.rs"),
         starter_fingerprint: include_str!("../starter.fingerprint"),
         starter: Implementation {

@@ -20,7 +20,6 @@ pub fn exercise() -> Exercise<Implementation> {
     Exercise {
         name: "ch11-sleep-param",
         task: "parse and bound the ms parameter of /sleep",
-        hint: include_str!("../hint.md"),
         starter_source: include_str!("starter.rs"),
         starter_fingerprint: include_str!("../starter.fingerprint"),
         starter: Implementation {

@@ -23,7 +23,6 @@ pub fn exercise() -> Exercise<Implementation> {
     Exercise {
         name: "ch11-timeline",
         task: "send requests at once and measure when each answer arrives",
-        hint: include_str!("../hint.md"),
         starter_source: include_str!("starter.rs"),
         starter_fingerprint: include_str!("../starter.fingerprint"),
         starter: Implementation {

@@ -20,7 +20,6 @@ pub fn exercise() -> Exercise<Implementation> {
     Exercise {
         name: "ch12-percentiles",
         task: "the nearest-rank percentile of sorted latency samples",
-        hint: include_str!("../hint.md"),
         starter_source: include_str!("starter.rs"),
         starter_fingerprint: include_str!("../starter.fingerprint"),
         starter: Implementation {

@@ -24,7 +24,6 @@ pub fn exercise() -> Exercise<Implementation> {
     Exercise {
         name: "ch12-proc-stat",
         task: "utime and stime from a /proc/PID/stat line",
-        hint: include_str!("../hint.md"),
         starter_source: include_str!("starter.rs"),
         starter_fingerprint: include_str!("../starter.fingerprint"),
         starter: Implementation {

@@ -23,7 +23,6 @@ pub fn exercise() -> Exercise<Implementation> {
     Exercise {
         name: "ch13-spawn-per-connection",
         task: "a thread per connection, so a slow client no longer holds up the rest",
-        hint: include_str!("../hint.md"),
         starter_source: include_str!("starter.rs"),
         starter_fingerprint: include_str!("../starter.fingerprint"),
         starter: Implementation {

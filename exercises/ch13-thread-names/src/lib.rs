@@ -26,7 +26,6 @@ pub fn exercise() -> Exercise<Implementation> {
     Exercise {
         name: "ch13-thread-names",
         task: "name each connection's thread `worker N`",
-        hint: include_str!("../hint.md"),
         starter_source: include_str!("starter.rs"),
         starter_fingerprint: include_str!("../starter.fingerprint"),
         starter: Implementation {

@@ -24,7 +24,6 @@ pub fn exercise() -> Exercise<Implementation> {
     Exercise {
         name: "ch14-full-queue-503",
         task: "answer 503 with Retry-After when the pool's queue is full",
-        hint: include_str!("../hint.md"),
         starter_source: include_str!("starter.rs"),
         starter_fingerprint: include_str!("../starter.fingerprint"),
         starter: Implementation {

@@ -25,7 +25,6 @@ pub fn exercise() -> Exercise<Implementation> {
     Exercise {
         name: "ch14-worker-loop",
         task: "a worker loop that takes the lock only to receive, and survives a panicking job",
-        hint: include_str!("../hint.md"),
         starter_source: include_str!("starter.rs"),
         starter_fingerprint: include_str!("../starter.fingerprint"),
         starter: Implementation {

@@ -22,7 +22,6 @@ pub fn exercise() -> Exercise<Implementation> {
     Exercise {
         name: "ch15-accept-until-wouldblock",
         task: "accept every waiting client from a non-blocking listener",
-        hint: include_str!("../hint.md"),
         starter_source: include_str!("starter.rs"),
         starter_fingerprint: include_str!("../starter.fingerprint"),
         starter: Implementation {

@@ -22,7 +22,6 @@ pub fn exercise() -> Exercise<Implementation> {
     Exercise {
         name: "ch16-connection-cap",
         task: "accept only while below the connection cap, leaving the rest in the backlog",
-        hint: include_str!("../hint.md"),
         starter_source: include_str!("starter.rs"),
         starter_fingerprint: include_str!("../starter.fingerprint"),
         starter: Implementation {

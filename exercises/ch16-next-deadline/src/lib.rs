@@ -24,7 +24,6 @@ pub fn exercise() -> Exercise<Implementation> {
     Exercise {
         name: "ch16-next-deadline",
         task: "how long poll may sleep, and which deadlines are due",
-        hint: include_str!("../hint.md"),
         starter_source: include_str!("starter.rs"),
         starter_fingerprint: include_str!("../starter.fingerprint"),
         starter: Implementation {

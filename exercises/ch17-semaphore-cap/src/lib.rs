@@ -40,7 +40,6 @@ pub fn exercise() -> Exercise<Implementation> {
     Exercise {
         name: "ch17-semaphore-cap",
         task: "a tokio accept loop that serves at most N connections and answers the next one `busy`",
-        hint: include_str!("../hint.md"),
         starter_source: include_str!("starter.rs"),
         starter_fingerprint: include_str!("../starter.fingerprint"),
         starter: Implementation {

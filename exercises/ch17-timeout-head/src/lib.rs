@@ -41,7 +41,6 @@ pub fn exercise() -> Exercise<Implementation> {
     Exercise {
         name: "ch17-timeout-head",
         task: "read a request head under one tokio timeout for the whole head",
-        hint: include_str!("../hint.md"),
         starter_source: include_str!("starter.rs"),
         starter_fingerprint: include_str!("../starter.fingerprint"),
         starter: Implementation {

@@ -26,7 +26,6 @@ pub fn exercise() -> Exercise<Implementation> {
     Exercise {
         name: "ch18-keep-alive-decision",
         task: "decide whether a connection stays open after an answer",
-        hint: include_str!("../hint.md"),
         starter_source: include_str!("starter.rs"),
         starter_fingerprint: include_str!("../starter.fingerprint"),
         starter: Implementation {

@@ -30,7 +30,6 @@ pub fn exercise() -> Exercise<Implementation> {
     Exercise {
         name: "ch18-pipelined-split",
         task: "take every whole pipelined request out of a buffer, and keep the partial one",
-        hint: include_str!("../hint.md"),
         starter_source: include_str!("starter.rs"),
         starter_fingerprint: include_str!("../starter.fingerprint"),
         starter: Implementation {

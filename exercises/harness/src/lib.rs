@@ -43,11 +43,6 @@ pub struct Exercise<I> {
     /// One line: what to build. The same as the `task` of the exercise's entry in
     /// `exercises/info.toml`, which is what the learner sees ([`verify`] checks they agree).
     pub task: &'static str,
-    /// Not the hint: that is the `hint` of the exercise's entry in `exercises/info.toml`.
-    /// This field only remains while the exercises' `src/lib.rs` set it (from the
-    /// `hint.md` each one used to have, now a one-line pointer to `info.toml`); [`verify`]
-    /// checks it holds no second copy of the hint. A new exercise sets it to `""`.
-    pub hint: &'static str,
     /// The text of `src/starter.rs`, to check its `// TODO` markers.
     pub starter_source: &'static str,
     /// The text of `starter.fingerprint`.
@@ -97,7 +92,10 @@ impl<I> Exercise<I> {
 
     /// The hint the learner sees: the one in `exercises/info.toml`.
     pub fn hint(&self) -> &str {
-        self.info().map_or(self.hint, |entry| entry.hint.as_str())
+        self.info().map_or(
+            "(no hint yet: this exercise has no entry in exercises/info.toml)",
+            |entry| entry.hint.as_str(),
+        )
     }
 
     /// The task the learner sees: the one in `exercises/info.toml`.
@@ -456,12 +454,6 @@ pub fn verify<I: Clone + Send + 'static>(exercise: &Exercise<I>, learner_binary:
         exercise.name,
         entry.chapter
     );
-    assert!(
-        exercise.hint.trim().is_empty() || exercise.hint.contains("info.toml"),
-        "{}'s src/lib.rs has a hint of its own (its hint.md?): the hint belongs in \
-         exercises/info.toml only, so move it there",
-        exercise.name
-    );
 
     let current = fingerprint(exercise.starter_source);
     if current != exercise.starter_fingerprint.trim() {
@@ -545,7 +537,6 @@ mod tests {
         Exercise {
             name: "demo",
             task: "add two numbers",
-            hint: "use +",
             starter_source: "// TODO",
             starter_fingerprint: "",
             starter: Adder { add: |_, _| 0 },

@@ -36,7 +36,6 @@ pub fn exercise() -> Exercise<Implementation> {
     Exercise {
         name: "demo",
         task: "show every kind of panic",
-        hint: "read the notes",
         starter_source: "// TODO",
         starter_fingerprint: "",
         starter: starter.clone(),
