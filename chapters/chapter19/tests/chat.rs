@@ -161,14 +161,14 @@ fn the_others_see_a_client_leave() {
 
 #[test]
 fn a_silent_client_is_disconnected_and_the_room_told() {
-    let chat = Chat::start(&["--idle", "1"]);
+    let chat = Chat::start(&["--idle", "2"]);
     let mut talker = chat.join();
     let mut silent = chat.join();
-    // Keep the talker from being idle too: it says a line every half idle period,
-    // which is also how it waits (its reads time out after 500 ms).
+    // Keep the talker from being idle too: it says a line at least every 200 ms, a
+    // tenth of the idle time, which is also how it waits (its reads time out).
     talker
         .writer
-        .set_read_timeout(Some(Duration::from_millis(500)))
+        .set_read_timeout(Some(Duration::from_millis(200)))
         .expect("a read timeout");
     let deadline = Instant::now() + Duration::from_secs(10);
     let mut heard = String::new();
