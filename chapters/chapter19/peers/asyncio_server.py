@@ -13,6 +13,7 @@ import time
 import routes
 
 
+# ANCHOR: handle
 async def handle(reader, writer, root):
     peer = writer.get_extra_info("peername")
     peer = f"{peer[0]}:{peer[1]}"
@@ -48,6 +49,7 @@ async def handle(reader, writer, root):
         pass  # the client went away mid-answer
     finally:
         writer.close()
+# ANCHOR_END: handle
 
 
 async def main():

@@ -204,6 +204,7 @@ fn draw_panel(area: &Area, results: &Results, panel: &Panel) -> DrawResult<Vec<i
     let mut chart = ChartBuilder::on(area)
         .caption(panel.title, (FONT, 15))
         .margin(8)
+        .margin_right(24)
         .x_label_area_size(36)
         .build_cartesian_2d(lo..hi, 0.0..rows as f64)?;
     let log = panel.log;

@@ -78,6 +78,9 @@ pub struct Measured {
     pub fds_before: u64,
     pub fds_peak: u64,
     pub kib_per_connection: Option<f64>,
+    /// Connections the kernel dropped at a full listen queue during the run (the
+    /// whole machine's count, so another program's could show here too).
+    pub listen_overflows: Option<u64>,
     /// Set if the server exited during the run.
     pub exited: Option<String>,
 }
@@ -185,6 +188,7 @@ impl Run {
                 fds_before: count(&before, "fds"),
                 fds_peak: count(&peak, "fds"),
                 kib_per_connection: value.get("kib_per_connection").and_then(Value::as_f64),
+                listen_overflows: value.get("listen_overflows").and_then(Value::as_u64),
                 exited: optional_text(value, "exited"),
             }
         });

@@ -246,6 +246,7 @@ fn c10k(results: &Results, workload: &str) -> String {
         "not 2xx, errors",
         "time s",
         "p99 ms",
+        "listen queue overflows",
         "peak open connections",
         "KiB per connection",
         "peak threads",
@@ -257,19 +258,23 @@ fn c10k(results: &Results, workload: &str) -> String {
             problems(m),
             format!("{:.1}", m.elapsed_s),
             m.latency.map_or("–".into(), |l| ms(l.p99)),
+            m.listen_overflows.map_or("–".into(), |n| n.to_string()),
             m.fds_peak.saturating_sub(m.fds_before).to_string(),
             optional(m.kib_per_connection, 1),
             m.threads_peak.to_string(),
             mib(m.rss_peak_kib),
         ]
     });
-    let note = "\n\"Peak open connections\" is the most file descriptors the server held beyond its \
-                idle count, read from `/proc` ten times a second; \"KiB per connection\" is its \
-                resident memory at that moment beyond its idle size, divided by them.\n";
+    let note = "\n\"Listen queue overflows\": connections the kernel dropped because the server's \
+                accept queue was full (`ListenOverflows` in `/proc/net/netstat`, for the whole \
+                machine; each comes back as a SYN resent 1, 3, 7, 15 or 31 s later). \"Peak open \
+                connections\": the most file descriptors the server held beyond its idle count, \
+                read from `/proc` ten times a second. \"KiB per connection\": its resident memory \
+                at that moment beyond its idle size, divided by them.\n";
     page(
         results,
         Some(workload),
-        &(table(&header, "ttntnnnnnn", &rows) + note),
+        &(table(&header, "ttntnnnnnnn", &rows) + note),
     )
 }
 

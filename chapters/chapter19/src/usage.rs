@@ -102,6 +102,21 @@ fn status_field(status: &str, name: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// How many times, since boot, a connection arrived at a full accept queue (the
+/// listen backlog) and the kernel dropped it: `ListenOverflows` in `/proc/net/netstat`.
+/// The client's kernel then resends its SYN after 1 s, 3 s, 7 s, 15 s, 31 s: a server
+/// slow to accept turns into seconds of latency before it has seen the client at all.
+/// The count covers the whole machine; read it just before and after a run.
+pub fn listen_overflows() -> Option<u64> {
+    let netstat = fs::read_to_string("/proc/net/netstat").ok()?;
+    let mut tcp_ext = netstat.lines().filter(|l| l.starts_with("TcpExt:"));
+    let (names, values) = (tcp_ext.next()?, tcp_ext.next()?);
+    let at = names
+        .split_whitespace()
+        .position(|n| n == "ListenOverflows")?;
+    values.split_whitespace().nth(at)?.parse().ok()
+}
+
 /// The most a server held at once during a run, from readings every [`Sampler::EVERY`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Peaks {
@@ -184,6 +199,14 @@ mod tests {
         let _ = child.kill();
         let _ = child.wait();
         assert!(pids.contains(&child.id()), "{pids:?}");
+    }
+
+    #[test]
+    fn listen_overflows_are_counted() {
+        assert!(
+            listen_overflows().is_some(),
+            "no TcpExt ListenOverflows in /proc/net/netstat"
+        );
     }
 
     #[test]

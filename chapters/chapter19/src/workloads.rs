@@ -335,10 +335,14 @@ pub fn measure(
     let argv = loadgen_argv(settings, requests, running);
     let pids = usage::tree(running.pid());
     let before = usage::usage(&pids);
+    let overflows_before = usage::listen_overflows();
     let sampler = Sampler::start(running.pid());
     let report = bounded_run(&argv, one_per_connection, running, deadline);
     let peaks = sampler.finish();
     let after = usage::usage(&usage::tree(running.pid()));
+    let overflows = usage::listen_overflows()
+        .zip(overflows_before)
+        .map(|(after, before)| after.saturating_sub(before));
     let exited = running.exited();
     let report = match report {
         Ok(report) => report,
@@ -360,6 +364,7 @@ pub fn measure(
         "before": { "rss_kib": before.rss_kib, "threads": before.threads, "fds": before.fds },
         "peak": { "rss_kib": peaks.rss_kib, "threads": peaks.threads, "fds": peaks.fds },
         "kib_per_connection": kib_per_connection,
+        "listen_overflows": overflows,
         "exited": exited,
     })
 }
