@@ -1,14 +1,19 @@
 //! The seed article's client for `echo-lines`: many clients at once, each sending
-//! `Hello World!:0\n` … `Hello World!:9\n` at a steady pace and checking every answer
-//! (the previous line and the current one), for a number of rounds.
+//! `Hello World!:0\n` … `Hello World!:9\n` one a second and checking every answer (the
+//! previous line and the current one), for a number of rounds. It drives every model
+//! of the server alike (chapters 10, 13, 15 and 17).
 //!
 //! ```text
-//! cargo run --release -p chapter17 --bin echo-lines-load -- --rounds 3 127.0.0.1:1234
+//! cargo run --release -p chapter17 --bin echo-lines-load -- 127.0.0.1:1234
 //! ```
 //!
-//! The article sent one message a second; the default here is one every 100 ms, so a
-//! round of 100 clients × 10 messages takes about a second. It exits 1 unless every
-//! reply was right.
+//! With the defaults (100 clients × 10 messages, one a second) a server that serves
+//! them together needs about 10 s; one that serves them one at a time about 1000 s,
+//! and it needs `--timeout` long enough for the last client's first answer. Exits 1
+//! unless every reply was right.
+//!
+//! Each client is a plain thread running webcore's `echo::converse`, the client the
+//! chapters' tests run too: the load tool and the tests judge the servers alike.
 #![forbid(unsafe_code)]
 
 use std::net::SocketAddr;
@@ -16,10 +21,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
-use tokio::task::JoinSet;
-use tokio::time::{MissedTickBehavior, timeout};
+use webcore::echo::{self, Pace};
 
 /// Run the echo-lines conversation from many clients at once and check every answer.
 #[derive(Parser, Debug)]
@@ -31,8 +33,8 @@ struct Args {
     /// Messages each client sends.
     #[arg(long, short = 'm', default_value_t = 10)]
     messages: usize,
-    /// Milliseconds between two messages of one client.
-    #[arg(long = "interval-ms", value_name = "MS", default_value_t = 100)]
+    /// Milliseconds between two messages of one client (the seed: one a second).
+    #[arg(long = "interval-ms", value_name = "MS", default_value_t = 1000)]
     interval_ms: u64,
     /// How many times to run the whole crowd, one round after the other.
     #[arg(long, default_value_t = 1)]
@@ -45,58 +47,35 @@ struct Args {
     addr: SocketAddr,
 }
 
-/// What one client saw.
-struct ClientReport {
-    replies_ok: usize,
-    latencies: Vec<Duration>,
-    /// Why the client stopped early, if it did.
-    failure: Option<String>,
-}
-
-#[tokio::main]
-async fn main() -> ExitCode {
+// ANCHOR: load
+fn main() -> ExitCode {
     let args = Args::parse();
-    let mut clients_ok = 0;
-    let mut replies_ok = 0;
-    let mut latencies = Vec::new();
-    let mut failures = Vec::new();
+    let pace = Pace {
+        messages: args.messages,
+        interval: Duration::from_millis(args.interval_ms),
+        patience: Duration::from_secs(args.timeout),
+    };
     let started = Instant::now();
+    let mut reports = Vec::new();
     for _ in 0..args.rounds {
-        let mut crowd = JoinSet::new();
-        for _ in 0..args.clients {
-            crowd.spawn(client(
-                args.addr,
-                args.messages,
-                Duration::from_millis(args.interval_ms),
-                Duration::from_secs(args.timeout),
-            ));
-        }
-        while let Some(report) = crowd.join_next().await {
-            let report = report.unwrap_or_else(|e| ClientReport {
-                replies_ok: 0,
-                latencies: Vec::new(),
-                failure: Some(format!("client task failed: {e}")),
-            });
-            replies_ok += report.replies_ok;
-            latencies.extend(report.latencies);
-            match report.failure {
-                None => clients_ok += 1,
-                Some(why) => failures.push(why),
-            }
-        }
+        reports.extend(echo::crowd(args.addr, args.clients, pace));
     }
+    let took = started.elapsed();
+    let clients_ok = reports.iter().filter(|r| r.failure.is_none()).count();
+    let replies_ok: usize = reports.iter().map(|r| r.replies_ok).sum();
+    let mut latencies: Vec<Duration> = reports.iter().flat_map(|r| r.latencies.clone()).collect();
+    latencies.sort();
     let clients = args.clients * args.rounds;
     let replies = clients * args.messages;
-    latencies.sort();
     println!(
         "clients ok: {clients_ok}/{clients}, replies ok: {replies_ok}/{replies}, \
          latency p50 {}, p99 {}, max {}, took {:.2} s",
         ms(percentile(&latencies, 50)),
         ms(percentile(&latencies, 99)),
         ms(latencies.last().copied()),
-        started.elapsed().as_secs_f64()
+        took.as_secs_f64()
     );
-    for why in failures.iter().take(5) {
+    for why in reports.iter().filter_map(|r| r.failure.as_ref()).take(5) {
         println!("  {why}");
     }
     if clients_ok == clients && replies_ok == replies {
@@ -105,65 +84,7 @@ async fn main() -> ExitCode {
         ExitCode::FAILURE
     }
 }
-
-// ANCHOR: load_client
-/// One client: connect, then send a numbered line every `interval` and check that the
-/// answer is the previous line followed by this one.
-async fn client(
-    addr: SocketAddr,
-    messages: usize,
-    interval: Duration,
-    patience: Duration,
-) -> ClientReport {
-    let mut report = ClientReport {
-        replies_ok: 0,
-        latencies: Vec::with_capacity(messages),
-        failure: None,
-    };
-    let mut stream = match timeout(patience, TcpStream::connect(addr)).await {
-        Ok(Ok(stream)) => stream,
-        Ok(Err(e)) => return report.failed(format!("connect: {e}")),
-        Err(_) => return report.failed("connect timed out".to_string()),
-    };
-    // Ticks at a steady pace; a late tick does not make the next ones come faster.
-    let mut ticks = tokio::time::interval(interval);
-    ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
-    let mut previous = String::new();
-    for n in 0..messages {
-        ticks.tick().await;
-        let line = format!("Hello World!:{n}\n");
-        let expected = format!("{previous}{line}");
-        let sent = Instant::now();
-        if let Err(e) = stream.write_all(line.as_bytes()).await {
-            return report.failed(format!("message {n}: send: {e}"));
-        }
-        // The answer's length is known, so read exactly that much.
-        let mut reply = vec![0u8; expected.len()];
-        match timeout(patience, stream.read_exact(&mut reply)).await {
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => return report.failed(format!("message {n}: read: {e}")),
-            Err(_) => return report.failed(format!("message {n}: no answer in {patience:?}")),
-        }
-        report.latencies.push(sent.elapsed());
-        if reply != expected.as_bytes() {
-            return report.failed(format!(
-                "message {n}: expected {expected:?}, got {:?}",
-                String::from_utf8_lossy(&reply)
-            ));
-        }
-        report.replies_ok += 1;
-        previous = line;
-    }
-    report
-}
-// ANCHOR_END: load_client
-
-impl ClientReport {
-    fn failed(mut self, why: String) -> ClientReport {
-        self.failure = Some(why);
-        self
-    }
-}
+// ANCHOR_END: load
 
 /// The nearest-rank percentile of sorted samples.
 fn percentile(sorted: &[Duration], p: usize) -> Option<Duration> {
