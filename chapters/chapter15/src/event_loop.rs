@@ -78,6 +78,8 @@ pub fn run(
         if shutdown.is_requested() {
             let since = *draining_since.get_or_insert_with(|| server.stop_accepting(&poll));
             if server.connections.is_empty() || since.elapsed() > drain {
+                // The lines of this last turn (the stop, say) must not stay in the buffer.
+                log::flush();
                 return Ok(());
             }
         }

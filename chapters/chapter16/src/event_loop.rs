@@ -131,6 +131,8 @@ impl Server {
             if shutdown.is_requested() {
                 let since = *draining_since.get_or_insert_with(|| self.stop_accepting(&poll));
                 if self.connections.is_empty() || since.elapsed() > drain {
+                    // The lines of this last turn (the stop, say) must not stay in the buffer.
+                    log::flush();
                     return Ok(());
                 }
             }

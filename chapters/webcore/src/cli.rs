@@ -94,7 +94,12 @@ pub fn exit_code(result: Result<(), String>) -> std::process::ExitCode {
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(why) => {
-            crate::log::line(format_args!("error: {why}"));
+            // Whatever this thread buffered goes first (an event loop buffers its log
+            // lines, and the line before the error is often why), then the error itself,
+            // unbuffered: the process is about to end.
+            crate::log::flush();
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr().lock(), "error: {why}");
             std::process::ExitCode::FAILURE
         }
     }
