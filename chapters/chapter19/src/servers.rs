@@ -93,6 +93,7 @@ const fn peer(
         floor: None,
         sleep: python,
         cpu: python,
+        // As bytes: a `const fn` cannot compare `str`s.
         closes: !matches!(program.as_bytes(), b"minimal-mio" | b"minimal-tokio"),
     }
 }
@@ -479,4 +480,34 @@ pub fn prepare_site(places: &Places, static_dir: &Path) -> Result<(), String> {
         let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_twin_and_floor_is_on_the_roster_once() {
+        for server in ROSTER {
+            let same_name = ROSTER.iter().filter(|s| s.name == server.name).count();
+            assert_eq!(
+                same_name, 1,
+                "{} is on the roster {same_name} times",
+                server.name
+            );
+            for other in [server.twin, server.floor].into_iter().flatten() {
+                assert!(
+                    find(other).is_some(),
+                    "{}: {other} is not on the roster",
+                    server.name
+                );
+            }
+        }
+        let keep_open: Vec<&str> = ROSTER
+            .iter()
+            .filter(|s| !s.closes)
+            .map(|s| s.name)
+            .collect();
+        assert_eq!(keep_open, ["minimal-mio", "minimal-tokio"]);
+    }
 }
