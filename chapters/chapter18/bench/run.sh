@@ -94,7 +94,7 @@ start_server "$TARGET_DIR/release/chapter18" --threads 1 --idle-timeout 120
 "$TARGET_DIR/release/hold-connections" --answered -n 10000 --hold 1 --server-pid "$SERVER_PID" \
     "$SERVER_URL" | tee "$(mktemp)" | awk '
         { print }
-        /before:/  { sub(/ kB/, "", $NF); before = $NF }
-        /holding/  { sub(/ kB/, "", $NF); held = $NF }
+        /before:/  { before = $(NF - 1) }
+        /holding/  { held = $(NF - 1) }
         END { if (held > before) printf "=> %.2f KiB per kept-alive connection\n", (held - before) / 10000 }'
 stop_server
