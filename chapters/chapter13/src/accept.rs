@@ -12,7 +12,7 @@ use webcore::Router;
 use webcore::connection::{ConnectionOptions, serve_connection};
 use webcore::shutdown::Shutdown;
 
-use webcore::accept::{Next, after_accept_error, say};
+use webcore::accept::{accept_next, say};
 
 // ANCHOR: accept_loop
 /// Accepts connections until `shutdown` is requested, starting a thread for each, then
@@ -27,21 +27,7 @@ pub fn serve(
 ) -> io::Result<()> {
     let busy = Busy::default();
     let mut accepted: u64 = 0;
-    while !shutdown.is_requested() {
-        let (stream, peer) = match listener.accept() {
-            Ok(connection) => connection,
-            Err(e) => match after_accept_error(&e) {
-                Next::Retry => continue,
-                Next::BackOff(pause) => {
-                    thread::sleep(pause);
-                    continue;
-                }
-                Next::Stop => return Err(e),
-            },
-        };
-        if shutdown.is_requested() {
-            break; // the connection that woke us up, or a client that came too late
-        }
+    while let Some((stream, peer)) = accept_next(&listener, shutdown)? {
         accepted += 1;
         say(format_args!("{peer} -> worker {accepted}"));
         if let Err(e) = spawn_worker(accepted, stream, peer, &router, options, &busy) {

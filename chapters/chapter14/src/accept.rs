@@ -3,7 +3,6 @@
 
 use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::thread;
 use std::time::Duration;
 
 use webcore::refuse::{Refusal, refuse};
@@ -11,7 +10,7 @@ use webcore::shutdown::Shutdown;
 use webcore::{Response, Status};
 
 use crate::pool::Pool;
-use webcore::accept::{Next, after_accept_error, say};
+use webcore::accept::{accept_next, say};
 
 /// What the accept loop hands a worker: one accepted connection.
 pub type Connection = (TcpStream, SocketAddr);
@@ -25,21 +24,7 @@ pub fn serve(
     pool: &Pool<Connection>,
     shutdown: &Shutdown,
 ) -> io::Result<()> {
-    while !shutdown.is_requested() {
-        let (stream, peer) = match listener.accept() {
-            Ok(connection) => connection,
-            Err(e) => match after_accept_error(&e) {
-                Next::Retry => continue,
-                Next::BackOff(pause) => {
-                    thread::sleep(pause);
-                    continue;
-                }
-                Next::Stop => return Err(e),
-            },
-        };
-        if shutdown.is_requested() {
-            break; // the connection that woke us up, or a client that came too late
-        }
+    while let Some((stream, peer)) = accept_next(listener, shutdown)? {
         say(format_args!("{peer} -> queue"));
         if let Err((stream, peer)) = pool.try_submit((stream, peer)) {
             turn_away(stream, peer);

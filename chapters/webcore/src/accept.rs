@@ -5,7 +5,11 @@
 
 use std::fmt;
 use std::io::{self, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::thread;
 use std::time::Duration;
+
+use crate::shutdown::Shutdown;
 
 // ANCHOR: say
 /// Logs one `server: ...` line for the accept loop. `eprintln!` panics when stderr is
@@ -64,6 +68,30 @@ pub fn after_accept_error(error: &io::Error) -> Next {
     }
 }
 // ANCHOR_END: accept_error
+
+// ANCHOR: accept_next
+/// The next connection for a blocking accept loop (chapters 10, 11, 13, 14), with the
+/// rule above applied: `Ok(None)` once shutdown is requested (the connection that woke
+/// us up, or a client that came too late, is closed unanswered), and an error only when
+/// the listening socket itself is broken.
+pub fn accept_next(
+    listener: &TcpListener,
+    shutdown: &Shutdown,
+) -> io::Result<Option<(TcpStream, SocketAddr)>> {
+    while !shutdown.is_requested() {
+        match listener.accept() {
+            Ok(_too_late) if shutdown.is_requested() => break,
+            Ok(connection) => return Ok(Some(connection)),
+            Err(e) => match after_accept_error(&e) {
+                Next::Retry => {}
+                Next::BackOff(pause) => thread::sleep(pause),
+                Next::Stop => return Err(e),
+            },
+        }
+    }
+    Ok(None)
+}
+// ANCHOR_END: accept_next
 
 #[cfg(test)]
 mod tests {

@@ -3,7 +3,7 @@
 use std::io;
 use std::net::TcpListener;
 
-use crate::accept::{Next, after_accept_error};
+use crate::accept::accept_next;
 use crate::connection::{ConnectionOptions, serve_connection};
 use crate::router::Router;
 use crate::shutdown::Shutdown;
@@ -18,22 +18,7 @@ pub fn sequential(
     options: &ConnectionOptions,
     shutdown: &Shutdown,
 ) -> io::Result<()> {
-    while !shutdown.is_requested() {
-        let stream = match listener.accept() {
-            Ok((stream, _peer)) => stream,
-            Err(e) => match after_accept_error(&e) {
-                Next::Retry => continue,
-                Next::BackOff(pause) => {
-                    std::thread::sleep(pause);
-                    continue;
-                }
-                Next::Stop => return Err(e),
-            },
-        };
-        if shutdown.is_requested() {
-            // The connection that woke us up (or a client that came too late).
-            break;
-        }
+    while let Some((stream, _peer)) = accept_next(listener, shutdown)? {
         // Everything that can go wrong with this client is handled, and logged,
         // inside: nothing comes back up here to stop the loop.
         serve_connection(stream, router, options);
