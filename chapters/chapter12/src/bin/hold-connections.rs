@@ -161,7 +161,9 @@ fn open(args: &Args, server_pid: Option<u32>) -> (Vec<TcpStream>, Option<String>
 /// leaving the connection open.
 fn answered_once(stream: &mut TcpStream) -> Result<(), String> {
     let request = b"GET / HTTP/1.1\r\nHost: hold-connections\r\n\r\n";
-    stream.write_all(request).map_err(|e| format!("write: {e}"))?;
+    stream
+        .write_all(request)
+        .map_err(|e| format!("write: {e}"))?;
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .map_err(|e| format!("read timeout: {e}"))?;
