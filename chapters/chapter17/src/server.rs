@@ -48,16 +48,13 @@ pub async fn serve(
             // Collect finished tasks as we go: a JoinSet keeps every result until it
             // is taken, and a server that runs for a month would keep them all.
             Some(done) = tasks.join_next(), if !tasks.is_empty() => reap(done),
-            accepted = listener.accept() => {
+            accepted = accept_next(&listener) => {
                 let (stream, peer) = match accepted {
                     Ok(accepted) => accepted,
-                    Err(e) => {
-                        if let Err(broken) = accept_failed(e).await {
-                            drop(listener);
-                            drain(tasks, server.drain_timeout).await;
-                            return Err(broken);
-                        }
-                        continue;
+                    Err(broken) => {
+                        drop(listener);
+                        drain(tasks, server.drain_timeout).await;
+                        return Err(broken);
                     }
                 };
                 match Arc::clone(&permits).try_acquire_owned() {
@@ -163,9 +160,20 @@ async fn drain(mut tasks: JoinSet<()>, bound: Duration) {
 // ANCHOR_END: drain
 
 // ANCHOR: accept_failed
-/// A failed `accept` follows the one rule every Part II accept loop keeps (webcore's
-/// `after_accept_error`): go on at once, pause on a shortage (`EMFILE` would otherwise
-/// spin), or stop when the listening socket itself is broken.
+/// The next connection, with the one rule every Part II accept loop keeps for a failed
+/// `accept` (webcore's `after_accept_error`): go on at once, pause on a shortage
+/// (`EMFILE` would otherwise spin), or return the error when the listening socket itself
+/// is broken. The tokio side of webcore's blocking `accept_next`; the echo and chat
+/// servers use it too.
+pub async fn accept_next(listener: &TcpListener) -> io::Result<(TcpStream, SocketAddr)> {
+    loop {
+        match listener.accept().await {
+            Ok(accepted) => return Ok(accepted),
+            Err(e) => accept_failed(e).await?,
+        }
+    }
+}
+
 async fn accept_failed(error: io::Error) -> io::Result<()> {
     match after_accept_error(&error) {
         Next::Retry => Ok(()),

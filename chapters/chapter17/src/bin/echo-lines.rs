@@ -18,12 +18,12 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+use chapter17::server::accept_next;
 use clap::Parser;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 use tokio::time::{Instant, timeout, timeout_at};
-use webcore::accept::{Next, after_accept_error};
 use webcore::echo::{CapArgs, Conversation, EchoArgs, Ending};
 
 /// Echo every line with the one before it; disconnect silent clients.
@@ -61,17 +61,9 @@ async fn serve(args: &Args) -> Result<(), String> {
             .acquire_owned()
             .await
             .expect("the semaphore is never closed");
-        let (stream, peer) = match listener.accept().await {
-            Ok(accepted) => accepted,
-            Err(e) => match after_accept_error(&e) {
-                Next::Retry => continue,
-                Next::BackOff(pause) => {
-                    tokio::time::sleep(pause).await;
-                    continue;
-                }
-                Next::Stop => return Err(format!("the listening socket failed: {e}")),
-            },
-        };
+        let (stream, peer) = accept_next(&listener)
+            .await
+            .map_err(|e| format!("the listening socket failed: {e}"))?;
         webcore::log::event(&peer.to_string(), "connected");
         tokio::spawn(async move {
             echo_lines(stream, peer, idle).await;

@@ -20,11 +20,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+use chapter17::server::accept_next;
 use clap::Parser;
 use tokio::net::TcpListener;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::Semaphore;
-use webcore::accept::{Next, after_accept_error};
 
 use room::{Ending, Room};
 
@@ -131,18 +131,10 @@ async fn accept_loop(
             .acquire_owned()
             .await
             .expect("the semaphore is never closed");
-        let (stream, peer) = match listener.accept().await {
-            Ok(accepted) => accepted,
-            // The workbook's one rule for a failed accept (chapter 10 on).
-            Err(e) => match after_accept_error(&e) {
-                Next::Retry => continue,
-                Next::BackOff(pause) => {
-                    tokio::time::sleep(pause).await;
-                    continue;
-                }
-                Next::Stop => return Err(format!("the listening socket failed: {e}")),
-            },
-        };
+        // The workbook's one rule for a failed accept (chapter 17's `accept_next`).
+        let (stream, peer) = accept_next(&listener)
+            .await
+            .map_err(|e| format!("the listening socket failed: {e}"))?;
         let room = Arc::clone(&room);
         tokio::spawn(async move {
             let why = match room::converse(&room, stream, peer, idle).await {
