@@ -63,7 +63,6 @@ pub fn read_request(
     session: &mut Session,
     deadline: Instant,
 ) -> io::Result<Next> {
-    let mut chunk = [0u8; 4096];
     let mut eof = false;
     loop {
         match session.next(eof) {
@@ -75,21 +74,32 @@ pub fn read_request(
             // 408 if the client had started a request, a quiet close if not.
             return Ok(session.timed_out().map_or(Next::Close, Next::Refuse));
         }
-        stream.set_read_timeout(Some(left))?;
-        match stream.read(&mut chunk) {
-            Ok(0) => eof = true,
-            Ok(n) => session.input.extend_from_slice(&chunk[..n]),
-            // A timed-out read says WouldBlock on Unix and TimedOut on Windows; the
-            // deadline check at the top of the loop decides what it means.
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock
-                        | io::ErrorKind::TimedOut
-                        | io::ErrorKind::Interrupted
-                ) => {}
-            Err(e) => return Err(e),
+        eof |= read_for(stream, session, left)?;
+    }
+}
+
+/// One `read` into the session's input, blocking at most `left`. Returns whether the
+/// client has closed its side (EOF). A read that timed out is no error: it says
+/// WouldBlock on Unix and TimedOut on Windows, and the caller's deadline decides what it
+/// means.
+pub fn read_for(stream: &mut TcpStream, session: &mut Session, left: Duration) -> io::Result<bool> {
+    let mut chunk = [0u8; 4096];
+    stream.set_read_timeout(Some(left))?;
+    match stream.read(&mut chunk) {
+        Ok(0) => Ok(true),
+        Ok(n) => {
+            session.input.extend_from_slice(&chunk[..n]);
+            Ok(false)
         }
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
+            ) =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(e),
     }
 }
 // ANCHOR_END: read_request

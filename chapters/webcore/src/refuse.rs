@@ -7,7 +7,7 @@
 //! counts a socket error). The same happens when we close with request bytes unread.
 //! So a refusal reads the request first, then answers, then closes without a reset.
 
-use std::io::{self, Read, Write};
+use std::io::{Read, Write};
 use std::net::{Shutdown as Direction, TcpStream};
 use std::time::{Duration, Instant};
 
@@ -45,7 +45,6 @@ pub fn refuse(mut stream: TcpStream, response: &Response, patience: Duration) ->
         .map_or_else(|_| "?".to_string(), |addr| addr.to_string());
     let mut session = Session::new(peer, Limits::default(), Persistence::OneRequest);
     let deadline = Instant::now() + patience;
-    let mut chunk = [0u8; 4096];
     let mut eof = false;
     let outgoing = loop {
         match session.next(eof) {
@@ -65,19 +64,8 @@ pub fn refuse(mut stream: TcpStream, response: &Response, patience: Duration) ->
             outgoing.after = After::Linger;
             break outgoing;
         }
-        if stream.set_read_timeout(Some(left)).is_err() {
-            return Refusal::ClientGone;
-        }
-        match stream.read(&mut chunk) {
-            Ok(0) => eof = true,
-            Ok(n) => session.input.extend_from_slice(&chunk[..n]),
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock
-                        | io::ErrorKind::TimedOut
-                        | io::ErrorKind::Interrupted
-                ) => {}
+        match crate::connection::read_for(&mut stream, &mut session, left) {
+            Ok(closed) => eof |= closed,
             Err(_) => return Refusal::ClientGone,
         }
     };
