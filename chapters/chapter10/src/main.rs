@@ -22,19 +22,10 @@ struct Args {
 // ANCHOR: main
 fn main() -> ExitCode {
     let args = Args::parse();
-    webcore::cli::exit_code(serve(&args))
-}
-
-/// Everything that can fail comes back here as one line; `main` decides the exit code.
-fn serve(args: &Args) -> Result<(), String> {
     let router = Router::site(&args.server.root);
     let options = args.timeouts.connection_options();
-    let (listener, shutdown) = webcore::ready::listen_with_shutdown(args.server.addr)?;
-    // Only a broken listening socket ends the loop with an error.
-    webcore::serve::sequential(&listener, &router, &options, &shutdown)
-        .map_err(|e| format!("cannot accept connections any more: {e}"))?;
-    // Returning Ok exits with status 0: a clean stop.
-    webcore::log::line(format_args!("stopped"));
-    Ok(())
+    let served = webcore::serve::until_stopped(args.server.addr, &router, &options);
+    // Ok is a clean stop (exit status 0); an error is one line and exit status 1.
+    webcore::cli::exit_code(served)
 }
 // ANCHOR_END: main

@@ -23,18 +23,11 @@ struct Args {
 // ANCHOR: main
 fn main() -> ExitCode {
     let args = Args::parse();
-    webcore::cli::exit_code(serve(&args))
-}
-
-fn serve(args: &Args) -> Result<(), String> {
     // The only new line: chapter 10's site plus the slow routes.
     let router = Router::site(&args.server.root).with_slow_routes();
     let options = args.timeouts.connection_options();
-    let (listener, shutdown) = webcore::ready::listen_with_shutdown(args.server.addr)?;
-    // Only a broken listening socket ends the loop with an error.
-    webcore::serve::sequential(&listener, &router, &options, &shutdown)
-        .map_err(|e| format!("cannot accept connections any more: {e}"))?;
-    webcore::log::line(format_args!("stopped"));
-    Ok(())
+    let served = webcore::serve::until_stopped(args.server.addr, &router, &options);
+    // Ok is a clean stop (exit status 0); an error is one line and exit status 1.
+    webcore::cli::exit_code(served)
 }
 // ANCHOR_END: main

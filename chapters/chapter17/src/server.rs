@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio::task::{JoinError, JoinSet};
 use tokio::time::{Instant, timeout};
 use webcore::accept::{Next, after_accept_error, say};
@@ -172,6 +172,22 @@ pub async fn accept_next(listener: &TcpListener) -> io::Result<(TcpStream, Socke
             Err(e) => accept_failed(e).await?,
         }
     }
+}
+
+/// A free place under the cap first, then the next connection: past the cap, new
+/// clients wait in the kernel's backlog (as the seed article's gevent pool makes them
+/// wait). The echo and chat servers' accept loops; the place goes back when the permit
+/// is dropped.
+pub async fn accept_in_place(
+    listener: &TcpListener,
+    places: &Arc<Semaphore>,
+) -> io::Result<(OwnedSemaphorePermit, TcpStream, SocketAddr)> {
+    let place = Arc::clone(places)
+        .acquire_owned()
+        .await
+        .map_err(|_closed| io::Error::other("the connection cap was closed"))?;
+    let (stream, peer) = accept_next(listener).await?;
+    Ok((place, stream, peer))
 }
 
 async fn accept_failed(error: io::Error) -> io::Result<()> {

@@ -1,7 +1,7 @@
 //! Chapter 10's accept loop: one connection at a time, for as long as it takes.
 
 use std::io;
-use std::net::TcpListener;
+use std::net::{SocketAddr, TcpListener};
 
 use crate::accept::accept_next;
 use crate::connection::{ConnectionOptions, serve_connection};
@@ -26,6 +26,24 @@ pub fn sequential(
     Ok(())
 }
 // ANCHOR_END: accept_loop
+
+// ANCHOR: until_stopped
+/// Chapters 10 and 11 from start to stop: listen (signals first, then the ready line),
+/// serve one connection at a time until SIGINT or SIGTERM, and say `stopped`. What can
+/// fail comes back as the one line `main` prints before it exits with status 1.
+pub fn until_stopped(
+    addr: SocketAddr,
+    router: &Router,
+    options: &ConnectionOptions,
+) -> Result<(), String> {
+    let (listener, shutdown) = crate::ready::listen_with_shutdown(addr)?;
+    // Only a broken listening socket ends the loop with an error.
+    sequential(&listener, router, options, &shutdown)
+        .map_err(|e| format!("cannot accept connections any more: {e}"))?;
+    crate::log::line(format_args!("stopped"));
+    Ok(())
+}
+// ANCHOR_END: until_stopped
 
 #[cfg(test)]
 mod tests {

@@ -18,7 +18,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chapter17::server::accept_next;
+use chapter17::server::accept_in_place;
 use clap::Parser;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -57,11 +57,7 @@ async fn serve(args: &Args) -> Result<(), String> {
     loop {
         // Wait for a free place *before* accepting, as the article's gevent pool
         // does: past the cap, new clients queue in the kernel's backlog.
-        let place = Arc::clone(&places)
-            .acquire_owned()
-            .await
-            .expect("the semaphore is never closed");
-        let (stream, peer) = accept_next(&listener)
+        let (place, stream, peer) = accept_in_place(&listener, &places)
             .await
             .map_err(|e| format!("the listening socket failed: {e}"))?;
         webcore::log::event(&peer.to_string(), "connected");

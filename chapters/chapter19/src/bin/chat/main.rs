@@ -20,7 +20,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chapter17::server::accept_next;
+use chapter17::server::accept_in_place;
 use clap::Parser;
 use tokio::net::TcpListener;
 use tokio::signal::unix::{SignalKind, signal};
@@ -127,12 +127,9 @@ async fn accept_loop(
 ) -> Result<(), String> {
     let permits = Arc::new(Semaphore::new(max_clients as usize));
     loop {
-        let permit = Arc::clone(&permits)
-            .acquire_owned()
-            .await
-            .expect("the semaphore is never closed");
-        // The workbook's one rule for a failed accept (chapter 17's `accept_next`).
-        let (stream, peer) = accept_next(&listener)
+        // A free place first, then the connection, with the workbook's one rule for a
+        // failed accept (chapter 17's `accept_in_place`).
+        let (permit, stream, peer) = accept_in_place(&listener, &permits)
             .await
             .map_err(|e| format!("the listening socket failed: {e}"))?;
         let room = Arc::clone(&room);
