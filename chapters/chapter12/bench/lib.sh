@@ -63,3 +63,33 @@ codes() { jq -r '.status_codes | to_entries | map("\(.key)×\(.value)") | join("
 errors() { jq -r '.errors | to_entries | map("\(.key)×\(.value)") | join(" ")' <<<"$1"; }
 # overflows: how many times a listen queue overflowed on this machine so far.
 overflows() { awk '/^TcpExt:/ { if (!h) { split($0, k); h = 1 } else { for (i = 2; i <= NF; i++) if (k[i] == "ListenOverflows") print $i } }' /proc/net/netstat; }
+
+# plain_and_mixed BINARY [FLAGS...]: two runs, each on a fresh server: plain load
+# (`-n $N -c 100`) and mixed load (`-n $MIXED_N -c 100`, a tenth /sleep?ms=200). Sets
+# PLAIN and MIXED to chapter12's JSON.
+plain_and_mixed() {
+    start_server "$@"
+    PLAIN=$("$LOADGEN" --quiet --json -n "$N" -c 100 "$SERVER_URL/")
+    stop_server
+    start_server "$@"
+    MIXED=$("$LOADGEN" --quiet --json -n "$MIXED_N" -c 100 --slow-url '/sleep?ms=200' \
+        --slow-share 0.1 "$SERVER_URL/")
+    stop_server
+}
+
+# plain_and_mixed_table SERVER...: the "Plain and mixed load" table of chapters 13, 15
+# and 17, a row per chapter package. A server without /sleep (chapter 10) says so.
+plain_and_mixed_table() {
+    echo "| server | requests/s (-n $N -c 100) | p50 ms | p99 ms | mixed: fast p50 ms | fast p99 ms | slow p50 ms | requests/s |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    local server mixed_cells
+    for server in "$@"; do
+        plain_and_mixed "$(bin "$server")"
+        if [ "$(field "$MIXED" '.status_codes["404"] // 0')" != 0 ]; then
+            mixed_cells="no /sleep | | |"
+        else
+            mixed_cells="$(field "$MIXED" '.fast_latency_ms.p50') | $(field "$MIXED" '.fast_latency_ms.p99') | $(field "$MIXED" '.slow_latency_ms.p50') | $(field "$MIXED" '.requests_per_second | floor')"
+        fi
+        echo "| $server | $(field "$PLAIN" '.requests_per_second | floor') | $(field "$PLAIN" '.latency_ms.p50') | $(field "$PLAIN" '.latency_ms.p99') | $mixed_cells |"
+    done
+}

@@ -31,24 +31,7 @@ echo "Measured $(date -u "+%Y-%m-%d %H:%M UTC") with chapters/chapter13/bench/ru
 echo
 echo "### Plain and mixed load"
 echo
-echo "| server | requests/s (-n $N -c 100) | p50 ms | p99 ms | mixed: fast p50 ms | fast p99 ms | slow p50 ms | requests/s |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|"
-for server in chapter10 chapter11 chapter13; do
-    start_server "$(bin "$server")"
-    plain=$("$LOADGEN" --quiet --json -n "$N" -c 100 "$SERVER_URL/")
-    stop_server
-    row="| $server | $(jq -r '.requests_per_second | floor' <<<"$plain") | $(jq -r '.latency_ms.p50' <<<"$plain") | $(jq -r '.latency_ms.p99' <<<"$plain")"
-    if [ "$server" = chapter10 ]; then
-        row="$row | no /sleep | | |"
-    else
-        start_server "$(bin "$server")"
-        mixed=$("$LOADGEN" --quiet --json -n "$MIXED_N" -c 100 --slow-url '/sleep?ms=200' \
-            --slow-share 0.1 "$SERVER_URL/")
-        stop_server
-        row="$row | $(jq -r '.fast_latency_ms.p50' <<<"$mixed") | $(jq -r '.fast_latency_ms.p99' <<<"$mixed") | $(jq -r '.slow_latency_ms.p50' <<<"$mixed") | $(jq -r '.requests_per_second | floor' <<<"$mixed")"
-    fi
-    echo "$row |"
-done
+plain_and_mixed_table chapter10 chapter11 chapter13
 
 echo
 echo "### Idle connections: one thread each"

@@ -34,14 +34,8 @@ echo "| server | requests/s (-n $N -c 100) | p99 ms | statuses | mixed: requests
 echo "|---|---:|---:|---|---:|---:|---:|---|"
 run_pair() {
     local label="$1"; shift
-    start_server "$@"
-    plain=$("$LOADGEN" --quiet --json -n "$N" -c 100 "$SERVER_URL/")
-    stop_server
-    start_server "$@"
-    mixed=$("$LOADGEN" --quiet --json -n "$MIXED_N" -c 100 --slow-url '/sleep?ms=200' \
-        --slow-share 0.1 "$SERVER_URL/")
-    stop_server
-    echo "| $label | $(field "$plain" '.requests_per_second | floor') | $(field "$plain" '.latency_ms.p99') | $(codes "$plain") | $(field "$mixed" '.requests_per_second | floor') | $(field "$mixed" '.fast_latency_ms.p99') | $(field "$mixed" '.slow_latency_ms.p50 // "-"') | $(codes "$mixed") |"
+    plain_and_mixed "$@"
+    echo "| $label | $(field "$PLAIN" '.requests_per_second | floor') | $(field "$PLAIN" '.latency_ms.p99') | $(codes "$PLAIN") | $(field "$MIXED" '.requests_per_second | floor') | $(field "$MIXED" '.fast_latency_ms.p99') | $(field "$MIXED" '.slow_latency_ms.p50 // "-"') | $(codes "$MIXED") |"
 }
 run_pair "chapter13" "$(bin chapter13)"
 run_pair "chapter14 (defaults: --threads $(( $(nproc) * 4 )) --queue 128)" "$(bin chapter14)"

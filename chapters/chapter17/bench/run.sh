@@ -32,18 +32,7 @@ echo "Measured $(date -u "+%Y-%m-%d %H:%M UTC") with chapters/chapter17/bench/ru
 echo
 echo "### Plain and mixed load"
 echo
-echo "| server | requests/s (-n $N -c 100) | p50 ms | p99 ms | mixed: fast p50 ms | fast p99 ms | slow p50 ms | requests/s |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|"
-for server in "${SERVERS[@]}"; do
-    start_server "$(bin "$server")"
-    plain=$("$LOADGEN" --quiet --json -n "$N" -c 100 "$SERVER_URL/")
-    stop_server
-    start_server "$(bin "$server")"
-    mixed=$("$LOADGEN" --quiet --json -n "$MIXED_N" -c 100 --slow-url '/sleep?ms=200' \
-        --slow-share 0.1 "$SERVER_URL/")
-    stop_server
-    echo "| $server | $(field "$plain" '.requests_per_second | floor') | $(field "$plain" '.latency_ms.p50') | $(field "$plain" '.latency_ms.p99') | $(field "$mixed" '.fast_latency_ms.p50') | $(field "$mixed" '.fast_latency_ms.p99') | $(field "$mixed" '.slow_latency_ms.p50') | $(field "$mixed" '.requests_per_second | floor') |"
-done
+plain_and_mixed_table "${SERVERS[@]}"
 
 echo
 echo "### 10,000 idle connections held open"
