@@ -93,3 +93,14 @@ plain_and_mixed_table() {
         echo "| $server | $(field "$PLAIN" '.requests_per_second | floor') | $(field "$PLAIN" '.latency_ms.p50') | $(field "$PLAIN" '.latency_ms.p99') | $mixed_cells |"
     done
 }
+
+# part_two_setup: what every Part II chapter's bench/run.sh starts with: the request
+# counts (override N and MIXED_N in the environment), the hold-connections binary, and
+# room for ten thousand held connections (each is a file descriptor, in the client and
+# in the server).
+part_two_setup() {
+    N="${N:-10000}"
+    MIXED_N="${MIXED_N:-500}"
+    HOLD="$TARGET_DIR/release/hold-connections"
+    ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+}

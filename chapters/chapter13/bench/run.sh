@@ -12,17 +12,7 @@
 # Prints markdown tables.
 source "$(dirname "${BASH_SOURCE[0]}")/../../chapter12/bench/lib.sh"
 
-N="${N:-10000}"
-MIXED_N="${MIXED_N:-500}"
-HOLD="$TARGET_DIR/release/hold-connections"
-# Every held connection is a file descriptor, in the client and in the server.
-# Build as lib.sh does, but carry on with the binaries already built when the
-# workspace does not build (another package half-written).
-build() {
-    (cd "$ROOT" && cargo build --quiet --release -p "$@") ||
-        echo "warning: build failed; using the binaries in $TARGET_DIR/release" >&2
-}
-ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+part_two_setup
 
 build chapter12 --bins
 for package in chapter10 chapter11 chapter13; do build "$package"; done

@@ -14,11 +14,7 @@
 # Prints markdown tables.
 source "$(dirname "${BASH_SOURCE[0]}")/../../chapter12/bench/lib.sh"
 
-N="${N:-10000}"
-MIXED_N="${MIXED_N:-500}"
-HOLD="$TARGET_DIR/release/hold-connections"
-# Every held connection is a file descriptor, in the client and in the server.
-ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+part_two_setup
 
 build chapter12 --bins
 for package in chapter13 chapter14 chapter15; do build "$package"; done
