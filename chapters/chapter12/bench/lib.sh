@@ -104,3 +104,43 @@ part_two_setup() {
     HOLD="$TARGET_DIR/release/hold-connections"
     ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 }
+
+# held_and_loaded HOLD_SECS BINARY [FLAGS...]: on a fresh server (idle timeout 60 s),
+# hold 10,000 silent connections for HOLD_SECS and meanwhile run `-n 2000 -c 50`. Sets
+# OPENED (how many were opened), HOLDING ("threads | VmRSS" while held) and OUT (the
+# load generator's JSON).
+held_and_loaded() {
+    local hold_secs=$1 held hold_pid
+    shift
+    start_server "$@" --idle-timeout 60
+    held="$(mktemp)"
+    "$HOLD" --count 10000 --hold "$hold_secs" --server-pid "$SERVER_PID" "$SERVER_URL" >"$held" &
+    hold_pid=$!
+    for _ in $(seq 1200); do grep -q '^server .* holding' "$held" && break; sleep 0.1; done
+    OUT=$("$LOADGEN" --quiet --json --timeout 10 -n 2000 -c 50 "$SERVER_URL/")
+    # Let it finish its --hold: it prints how many the server closed meanwhile.
+    wait "$hold_pid" 2>/dev/null || true
+    OPENED=$(sed -n 's/^opened \([0-9]*\) of.*/\1/p' "$held")
+    HOLDING=$(sed -n 's/.*holding [0-9]*: Threads: \([0-9]*\), VmRSS: \(.*\)/\1 | \2/p' "$held")
+    rm -f "$held"
+    stop_server
+}
+
+# get_beside_cpu BINARY [FLAGS...]: a console block: `/cpu?ms=1000` in flight, then how
+# long a plain GET / takes meanwhile.
+get_beside_cpu() {
+    local cpu_pid start end
+    echo '```console'
+    start_server "$@"
+    echo "\$ curl -s '$SERVER_URL/cpu?ms=1000' >/dev/null & sleep 0.1; time curl -s -o /dev/null $SERVER_URL/"
+    curl -s "$SERVER_URL/cpu?ms=1000" >/dev/null &
+    cpu_pid=$!
+    sleep 0.1
+    start=$(date +%s.%N)
+    curl -s -o /dev/null "$SERVER_URL/"
+    end=$(date +%s.%N)
+    wait "$cpu_pid"
+    awk -v s="$start" -v e="$end" 'BEGIN { printf "real\t%.3fs\n", e - s }'
+    stop_server
+    echo '```'
+}

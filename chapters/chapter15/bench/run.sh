@@ -45,35 +45,11 @@ echo
 echo "| server | opened | server threads | server VmRSS | meanwhile: -n 2000 -c 50 answered | p99 ms |"
 echo "|---|---:|---:|---:|---:|---:|"
 for server in chapter13 chapter14 chapter15; do
-    start_server "$(bin "$server")" --idle-timeout 60
-    held="$(mktemp)"
-    "$HOLD" --count 10000 --hold 20 --server-pid "$SERVER_PID" "$SERVER_URL" >"$held" &
-    hold_pid=$!
-    for _ in $(seq 1200); do grep -q '^server .* holding' "$held" && break; sleep 0.1; done
-    out=$("$LOADGEN" --quiet --json --timeout 10 -n 2000 -c 50 "$SERVER_URL/")
-    # Let it finish its --hold: it prints how many the server closed meanwhile.
-    wait "$hold_pid" 2>/dev/null || true
-    opened=$(sed -n 's/^opened \([0-9]*\) of.*/\1/p' "$held")
-    holding=$(sed -n 's/.*holding [0-9]*: Threads: \([0-9]*\), VmRSS: \(.*\)/\1 | \2/p' "$held")
-    ok=$(field "$out" '.status_codes["200"] // 0')
-    echo "| $server | $opened | $holding | $ok of 2000 | $(field "$out" '.latency_ms.p99') |"
-    rm -f "$held"
-    stop_server
+    held_and_loaded 20 "$(bin "$server")"
+    echo "| $server | $OPENED | $HOLDING | $(field "$OUT" '.status_codes["200"] // 0') of 2000 | $(field "$OUT" '.latency_ms.p99') |"
 done
 
 echo
 echo "### One blocking call on the loop"
 echo
-echo '```console'
-start_server "$(bin chapter15)"
-echo "\$ curl -s '$SERVER_URL/cpu?ms=1000' >/dev/null & sleep 0.1; time curl -s -o /dev/null $SERVER_URL/"
-curl -s "$SERVER_URL/cpu?ms=1000" >/dev/null &
-cpu_pid=$!
-sleep 0.1
-start=$(date +%s.%N)
-curl -s -o /dev/null "$SERVER_URL/"
-end=$(date +%s.%N)
-wait "$cpu_pid"
-awk -v s="$start" -v e="$end" 'BEGIN { printf "real\t%.3fs\n", e - s }'
-stop_server
-echo '```'
+get_beside_cpu "$(bin chapter15)"

@@ -72,16 +72,6 @@ echo "|---|---:|---:|---:|---:|---:|---:|"
 for setup in chapter15 chapter16 "chapter16 --max-connections 20000"; do
     read -r server flags <<<"$setup"
     # shellcheck disable=SC2086 # $flags is empty or one flag and its value
-    start_server "$(bin "$server")" --idle-timeout 60 $flags
-    held="$(mktemp)"
-    "$HOLD" --count 10000 --hold 10 --server-pid "$SERVER_PID" "$SERVER_URL" >"$held" &
-    hold_pid=$!
-    for _ in $(seq 1200); do grep -q '^server .* holding' "$held" && break; sleep 0.1; done
-    out=$("$LOADGEN" --quiet --json --timeout 10 -n 2000 -c 50 "$SERVER_URL/")
-    wait "$hold_pid" 2>/dev/null || true
-    opened=$(sed -n 's/^opened \([0-9]*\) of.*/\1/p' "$held")
-    holding=$(sed -n 's/.*holding [0-9]*: Threads: \([0-9]*\), VmRSS: \(.*\)/\1 | \2/p' "$held")
-    echo "| $setup | $opened | $holding | $(field "$out" '.status_codes["200"] // 0') of 2000 | $(field "$out" '.latency_ms.p50') | $(field "$out" '.latency_ms.p99') |"
-    rm -f "$held"
-    stop_server
+    held_and_loaded 10 "$(bin "$server")" $flags
+    echo "| $setup | $OPENED | $HOLDING | $(field "$OUT" '.status_codes["200"] // 0') of 2000 | $(field "$OUT" '.latency_ms.p50') | $(field "$OUT" '.latency_ms.p99') |"
 done

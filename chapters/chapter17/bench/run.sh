@@ -43,20 +43,8 @@ HELD_RUNS+=("chapter17 --max-connections 12000")
 for run in "${HELD_RUNS[@]}"; do
     read -r server flags <<<"$run"
     # shellcheck disable=SC2086 # flags is a list of words
-    start_server "$(bin "$server")" --idle-timeout 60 $flags
-    held="$(mktemp)"
-    "$HOLD" --count 10000 --hold 20 --server-pid "$SERVER_PID" "$SERVER_URL" >"$held" &
-    hold_pid=$!
-    for _ in $(seq 600); do grep -q '^server .* holding' "$held" && break; sleep 0.1; done
-    out=$("$LOADGEN" --quiet --json --timeout 10 -n 2000 -c 50 "$SERVER_URL/")
-    kill "$hold_pid" 2>/dev/null || true
-    wait "$hold_pid" 2>/dev/null || true
-    opened=$(sed -n 's/^opened \([0-9]*\) of.*/\1/p' "$held")
-    holding=$(sed -n 's/.*holding [0-9]*: Threads: \([0-9]*\), VmRSS: \(.*\)/\1 | \2/p' "$held")
-    ok=$(field "$out" '.status_codes["200"] // 0')
-    echo "| $run | $opened | $holding | $ok of 2000 | $(codes "$out") $(errors "$out") | $(field "$out" '.latency_ms.p99') |"
-    rm -f "$held"
-    stop_server
+    held_and_loaded 20 "$(bin "$server")" $flags
+    echo "| $run | $OPENED | $HOLDING | $(field "$OUT" '.status_codes["200"] // 0') of 2000 | $(codes "$OUT") $(errors "$OUT") | $(field "$OUT" '.latency_ms.p99') |"
 done
 
 echo
@@ -74,19 +62,7 @@ echo "| chapter17 | $(field "$out" '.requests_per_second | floor') | $(field "$o
 echo
 echo "### /cpu on the blocking pool, with one worker thread"
 echo
-echo '```console'
-start_server "$(bin chapter17)" --threads 1
-echo "\$ curl -s '$SERVER_URL/cpu?ms=1000' >/dev/null & sleep 0.1; time curl -s -o /dev/null $SERVER_URL/"
-curl -s "$SERVER_URL/cpu?ms=1000" >/dev/null &
-cpu_pid=$!
-sleep 0.1
-start=$(date +%s.%N)
-curl -s -o /dev/null "$SERVER_URL/"
-end=$(date +%s.%N)
-wait "$cpu_pid"
-awk -v s="$start" -v e="$end" 'BEGIN { printf "real\t%.3fs\n", e - s }'
-stop_server
-echo '```'
+get_beside_cpu "$(bin chapter17)" --threads 1
 
 echo
 echo "### The seed's echo protocol"
