@@ -5,7 +5,6 @@ use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::thread;
 use std::time::{Duration, Instant};
 
 use testkit::Server;
@@ -27,17 +26,8 @@ impl Process {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("start {command:?}: {e}"));
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let mut pipe = child.stderr.take().expect("stderr is piped");
-        let sink = Arc::clone(&stderr);
         // Drained all along, so a chatty process never blocks on a full pipe.
-        thread::spawn(move || {
-            let mut chunk = [0u8; 4096];
-            while let Ok(n @ 1..) = pipe.read(&mut chunk) {
-                let text = String::from_utf8_lossy(&chunk[..n]);
-                sink.lock().expect("no panics while held").push_str(&text);
-            }
-        });
+        let stderr = testkit::drain_to_string(child.stderr.take().expect("stderr is piped"));
         Process { child, stderr }
     }
 

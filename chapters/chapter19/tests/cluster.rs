@@ -1,7 +1,7 @@
 //! `cluster/run.sh`: chapter-18 servers behind nginx start as one site, answer through
 //! nginx in turn, and are all gone after `run.sh stop` or a SIGTERM.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpStream};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -68,16 +68,8 @@ impl Cluster {
             .stderr(Stdio::piped())
             .spawn()
             .expect("start cluster/run.sh");
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let mut pipe = child.stderr.take().expect("stderr is piped");
-        let sink = Arc::clone(&stderr);
-        thread::spawn(move || {
-            let mut chunk = [0u8; 4096];
-            while let Ok(n @ 1..) = pipe.read(&mut chunk) {
-                let text = String::from_utf8_lossy(&chunk[..n]);
-                sink.lock().expect("no panics while held").push_str(&text);
-            }
-        });
+        // Drained all along, so a chatty process never blocks on a full pipe.
+        let stderr = testkit::drain_to_string(child.stderr.take().expect("stderr is piped"));
         let stdout = child.stdout.take().expect("stdout is piped");
         let (tx, rx) = mpsc::channel();
         thread::spawn(move || {

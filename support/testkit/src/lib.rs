@@ -10,7 +10,7 @@ pub mod contract;
 pub mod http;
 mod server;
 
-pub use server::{READY_TIMEOUT, Server, ready_address};
+pub use server::{READY_TIMEOUT, Server, drain_to_string, ready_address};
 
 use std::time::{Duration, Instant};
 

@@ -193,6 +193,15 @@ impl Drop for Server {
 
 /// Copies lines from a child's pipe into `sink` until the pipe closes. The first line
 /// that holds an `http://HOST:PORT` address is also sent on `ready`.
+/// Collects everything `pipe` says into a string, on a thread of its own, so a chatty
+/// child process never blocks on a full pipe. For tests that start processes of their
+/// own (a Redis server, a script); [`Server`] does this for a chapter's binary.
+pub fn drain_to_string(pipe: impl Read + Send + 'static) -> Arc<Mutex<String>> {
+    let sink = Arc::new(Mutex::new(String::new()));
+    drain_lines(pipe, Arc::clone(&sink), None);
+    sink
+}
+
 fn drain_lines(
     pipe: impl Read + Send + 'static,
     sink: Arc<Mutex<String>>,
