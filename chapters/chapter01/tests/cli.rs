@@ -36,19 +36,7 @@ fn an_unknown_flag_or_a_bad_value_exits_2() {
 /// status 1. An address in use is the one every reader meets.
 #[test]
 fn a_busy_address_is_one_error_line_and_exit_1() {
-    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("occupy a port");
-    let addr = taken.local_addr().expect("its address").to_string();
-    let output = Command::new(BIN)
-        .args(["--addr", &addr])
-        .output()
-        .expect("run");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
-    assert!(
-        stderr.starts_with(&format!("error: cannot listen on {addr}: ")),
-        "{stderr}"
-    );
+    testkit::assert_busy_address_is_one_error_line(BIN);
 }
 
 /// The default `--save` writes `request.txt` into the folder `cargo run` ran in, most

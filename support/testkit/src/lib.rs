@@ -84,3 +84,22 @@ fn accept_queue_len_from_proc(addr: std::net::SocketAddr) -> Option<usize> {
         }
     })
 }
+
+/// Starts `binary` on an address that is already taken and asserts what every chapter
+/// promises for a start-up failure: exit status 1 and one line on stderr,
+/// `error: cannot listen on ADDR: …`.
+pub fn assert_busy_address_is_one_error_line(binary: &str) {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("occupy a port");
+    let addr = taken.local_addr().expect("its address").to_string();
+    let output = std::process::Command::new(binary)
+        .args(["--addr", &addr])
+        .output()
+        .expect("run the binary");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(
+        stderr.starts_with(&format!("error: cannot listen on {addr}: ")),
+        "{stderr}"
+    );
+}
