@@ -88,6 +88,7 @@ fn serve(args: &Args) -> Result<(), String> {
         .local_addr()
         .map_err(|e| format!("cannot read the bound address: {e}"))?;
     let (limits, cpu_threads) = args.limits.per_loop(loops);
+    // ANCHOR: per_loop
     let each = PerLoop {
         options: ConnectionOptions {
             persistence: Persistence::KeepAlive {
@@ -99,6 +100,7 @@ fn serve(args: &Args) -> Result<(), String> {
         cpu_threads,
         drain: args.base.drain.drain_timeout(),
     };
+    // ANCHOR_END: per_loop
     let root = args.base.server.root.clone();
     let fresh_for = Duration::from_secs(args.file_cache_secs);
     let router = move || {
