@@ -426,9 +426,15 @@ impl Worker<'_> {
             Ok(Some(done)) => {
                 self.record_response(&connection.request, done);
                 connection.served += 1;
-                if !self.plan.keep_alive || done.server_closes {
+                if done.server_closes {
                     connection.phase = Phase::Closing;
                     return None;
+                }
+                if !self.plan.keep_alive {
+                    // We asked to close and the server answered that it keeps the
+                    // connection anyway: no close will come. The response is counted;
+                    // close our end instead of waiting out the deadline.
+                    return Some(Step::Reconnect { retry: None });
                 }
                 // Keep-alive: the next request goes out on this very connection.
                 let Some(next) = self.next_request() else {

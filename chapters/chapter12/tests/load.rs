@@ -35,6 +35,23 @@ fn sends_exactly_n_requests_over_one_connection_each() {
 }
 
 #[test]
+fn a_server_that_ignores_connection_close_is_closed_by_the_client() {
+    let server = TestServer::start(|_, _| Answer::IgnoresClose);
+    let started = std::time::Instant::now();
+    let report = measure(&["-n", "20", "-c", "2", "--timeout", "3", &server.url("/")]);
+    assert_eq!(report.completed(), 20, "{report:#?}");
+    assert!(report.errors.is_empty(), "{report:#?}");
+    // Waiting for a close that never comes would cost each connection its whole
+    // `--timeout`: 10 rounds of 3 s.
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(server.accepts(), 20);
+}
+
+#[test]
 fn keep_alive_reuses_each_connection() {
     let server = TestServer::start(|_, _| Answer::Status(200));
     let report = measure(&["-n", "100", "-c", "4", "-k", &server.url("/")]);

@@ -28,6 +28,9 @@ pub enum Answer {
     Garbage,
     /// 200 saying keep-alive, then closes anyway, as a server's idle timeout would.
     OkThenClose,
+    /// 200 saying keep-alive even to a request that asked to close, and keeps the
+    /// connection open (as the minimal peers of `bench/peers` do).
+    IgnoresClose,
 }
 
 /// The test server: `answer(n, target)` decides the answer to the `n`th request (from 0).
@@ -115,6 +118,12 @@ fn serve(mut stream: TcpStream, requests: &AtomicUsize, answer: fn(usize, &str) 
             Answer::OkThenClose => {
                 let _ = stream.write_all(&response(200, true));
                 return;
+            }
+            Answer::IgnoresClose => {
+                if stream.write_all(&response(200, true)).is_err() {
+                    return;
+                }
+                continue;
             }
         };
         if stream.write_all(&response(status, keep)).is_err() || !keep {
