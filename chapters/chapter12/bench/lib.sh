@@ -94,15 +94,20 @@ plain_and_mixed_table() {
     done
 }
 
-# part_two_setup: what every Part II chapter's bench/run.sh starts with: the request
-# counts (override N and MIXED_N in the environment), the hold-connections binary, and
-# room for ten thousand held connections (each is a file descriptor, in the client and
-# in the server).
+# part_two_setup PACKAGE...: what every Part II chapter's bench/run.sh starts with: the
+# request counts (override N and MIXED_N in the environment), the hold-connections
+# binary, room for ten thousand held connections (each is a file descriptor, in the
+# client and in the server), release builds of chapter 12's tools and of PACKAGEs, and
+# the line that says when, where and with which script the tables below were measured.
 part_two_setup() {
     N="${N:-10000}"
     MIXED_N="${MIXED_N:-500}"
     HOLD="$TARGET_DIR/release/hold-connections"
     ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+    build chapter12 --bins
+    local package
+    for package in "$@"; do build "$package" --bins; done
+    echo "Measured $(date -u "+%Y-%m-%d %H:%M UTC") with ${0#"$ROOT"/} on $(nproc) cores shared by client and server; ulimit -n $(ulimit -n); net.core.somaxconn $(cat /proc/sys/net/core/somaxconn)."
 }
 
 # held_and_loaded HOLD_SECS BINARY [FLAGS...]: on a fresh server (idle timeout 60 s),

@@ -12,12 +12,7 @@
 # Prints markdown tables.
 source "$(dirname "${BASH_SOURCE[0]}")/../../chapter12/bench/lib.sh"
 
-part_two_setup
-
-build chapter12 --bins
-for package in chapter10 chapter11 chapter13; do build "$package"; done
-
-echo "Measured $(date -u "+%Y-%m-%d %H:%M UTC") with chapters/chapter13/bench/run.sh on $(nproc) cores shared by client and server; ulimit -n $(ulimit -n)."
+part_two_setup chapter10 chapter11 chapter13
 echo
 echo "### Plain and mixed load"
 echo

@@ -12,13 +12,7 @@
 # Prints markdown tables.
 source "$(dirname "${BASH_SOURCE[0]}")/../../chapter12/bench/lib.sh"
 
-part_two_setup
-
-build chapter12
-for package in chapter13 chapter14; do build "$package"; done
-# field JSON FILTER: one number from the load generator's report.
-
-echo "Measured $(date -u "+%Y-%m-%d %H:%M UTC") with chapters/chapter14/bench/run.sh on $(nproc) cores shared by client and server."
+part_two_setup chapter13 chapter14
 echo
 echo "### Chapter 13's workloads"
 echo

@@ -14,12 +14,7 @@
 # Prints markdown tables.
 source "$(dirname "${BASH_SOURCE[0]}")/../../chapter12/bench/lib.sh"
 
-part_two_setup
-
-build chapter12 --bins
-for package in chapter13 chapter14 chapter15; do build "$package"; done
-
-echo "Measured $(date -u "+%Y-%m-%d %H:%M UTC") with chapters/chapter15/bench/run.sh on $(nproc) cores shared by client and server; ulimit -n $(ulimit -n); net.core.somaxconn $(cat /proc/sys/net/core/somaxconn)."
+part_two_setup chapter13 chapter14 chapter15
 echo
 echo "### Plain and mixed load"
 echo

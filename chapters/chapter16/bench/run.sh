@@ -13,12 +13,7 @@
 # Prints markdown tables.
 source "$(dirname "${BASH_SOURCE[0]}")/../../chapter12/bench/lib.sh"
 
-part_two_setup
-
-build chapter12 --bins
-for package in chapter15 chapter16; do build "$package"; done
-
-echo "Measured $(date -u "+%Y-%m-%d %H:%M UTC") with chapters/chapter16/bench/run.sh on $(nproc) cores shared by client and server; ulimit -n $(ulimit -n)."
+part_two_setup chapter15 chapter16
 echo
 echo "### Plain load, and fast requests beside slow ones"
 echo

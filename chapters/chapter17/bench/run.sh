@@ -15,16 +15,11 @@
 # Prints markdown tables.
 source "$(dirname "${BASH_SOURCE[0]}")/../../chapter12/bench/lib.sh"
 
-part_two_setup
-
 SERVERS=()
 for package in chapter13 chapter14 chapter15 chapter16 chapter17; do
     [ -d "$ROOT/chapters/$package" ] && SERVERS+=("$package")
 done
-build chapter12 --bins
-for package in "${SERVERS[@]}"; do build "$package" --bins; done
-
-echo "Measured $(date -u "+%Y-%m-%d %H:%M UTC") with chapters/chapter17/bench/run.sh on $(nproc) cores shared by client and server; ulimit -n $(ulimit -n); net.core.somaxconn $(cat /proc/sys/net/core/somaxconn)."
+part_two_setup "${SERVERS[@]}"
 echo
 echo "### Plain and mixed load"
 echo
