@@ -37,10 +37,11 @@ pub fn workspace_root() -> std::path::PathBuf {
         .expect("support/testkit lives two folders below the workspace root")
 }
 
-/// How many connections wait in the accept queue of the listener on `addr` (Linux only).
-/// `Some(0)` means the server has accepted every connection made so far, which lets a
-/// test know a sequential server is busy with a request without sleeping.
-/// `None` when the listener is not found.
+/// How many connections wait in the accept queues of the listeners on `addr`'s port
+/// (Linux only): summed, since a server may listen with one socket per event loop
+/// (`SO_REUSEPORT`, chapter 18). `Some(0)` means the server has accepted every
+/// connection made so far, which lets a test know a sequential server is busy with a
+/// request without sleeping. `None` when no listener is found.
 ///
 /// For a listening socket, the kernel reports the accept queue's length as its receive
 /// queue. We ask `ss` first, which filters in the kernel and stays fast on a machine with
@@ -54,9 +55,11 @@ pub fn accept_queue_len(addr: std::net::SocketAddr) -> Option<usize> {
         .filter(|output| output.status.success())
         .and_then(|output| {
             // `LISTEN  0  128  127.0.0.1:PORT  0.0.0.0:*`: the second field is Recv-Q.
-            String::from_utf8_lossy(&output.stdout)
+            let queues = String::from_utf8_lossy(&output.stdout)
                 .lines()
-                .find_map(|line| line.split_whitespace().nth(1)?.parse().ok())
+                .filter_map(|line| line.split_whitespace().nth(1)?.parse().ok())
+                .collect();
+            sum_of(queues)
         });
     from_ss.or_else(|| accept_queue_len_from_proc(addr))
 }
@@ -69,7 +72,7 @@ fn accept_queue_len_from_proc(addr: std::net::SocketAddr) -> Option<usize> {
     };
     let text = std::fs::read_to_string(table).ok()?;
     let port = format!(":{:04X} ", addr.port());
-    text.lines().skip(1).find_map(|line| {
+    let queues = text.lines().skip(1).filter_map(|line| {
         // Cheap test first: most lines are connections, not this listener.
         if !line.contains(&port) || !line.contains(" 0A ") {
             return None;
@@ -82,7 +85,13 @@ fn accept_queue_len_from_proc(addr: std::net::SocketAddr) -> Option<usize> {
         } else {
             None
         }
-    })
+    });
+    sum_of(queues.collect())
+}
+
+/// The total of the listeners' queues, or `None` when there is no listener at all.
+fn sum_of(queues: Vec<usize>) -> Option<usize> {
+    (!queues.is_empty()).then(|| queues.iter().sum())
 }
 
 /// Starts `binary` on an address that is already taken and asserts what every chapter

@@ -3,7 +3,7 @@
 //! chapters each limit their own way; the track asks for `--max-connections`).
 
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use testkit::contract::{self, Check, Site};
@@ -198,7 +198,7 @@ fn limits_connections(site: &Site) -> Result<(), String> {
     // connects, or a server that has not got round to one of them yet could fairly
     // serve the third first.
     if !testkit::wait_until(Duration::from_secs(3), || {
-        waiting_connections(addr) == Some(0)
+        testkit::accept_queue_len(addr) == Some(0)
     }) {
         return Err(format!(
             "two clients connected, but the server did not accept both within 3 s (it must \
@@ -270,51 +270,6 @@ fn limits_connections(site: &Site) -> Result<(), String> {
         ));
     }
     Ok(())
-}
-
-/// How many connections wait in the backlog of every listening socket on `addr`'s port
-/// (a server may listen with one socket per event loop, `SO_REUSEPORT`). `None` when no
-/// listener is found. Linux: `ss` reports a listener's accept queue as its Recv-Q, and
-/// `/proc/net/tcp` as its rx_queue.
-fn waiting_connections(addr: SocketAddr) -> Option<usize> {
-    let filter = format!("sport = :{}", addr.port());
-    let from_ss = std::process::Command::new("ss")
-        .args(["-H", "-l", "-t", "-n", &filter])
-        .output()
-        .ok()
-        .filter(|output| output.status.success())
-        .and_then(|output| {
-            let queues: Vec<usize> = String::from_utf8_lossy(&output.stdout)
-                .lines()
-                .filter_map(|line| line.split_whitespace().nth(1)?.parse().ok())
-                .collect();
-            (!queues.is_empty()).then(|| queues.iter().sum())
-        });
-    from_ss.or_else(|| waiting_from_proc(addr))
-}
-
-fn waiting_from_proc(addr: SocketAddr) -> Option<usize> {
-    let table = if addr.is_ipv4() {
-        "/proc/net/tcp"
-    } else {
-        "/proc/net/tcp6"
-    };
-    let text = std::fs::read_to_string(table).ok()?;
-    let port = format!(":{:04X}", addr.port());
-    let queues: Vec<usize> = text
-        .lines()
-        .skip(1)
-        .filter_map(|line| {
-            let fields: Vec<&str> = line.split_whitespace().collect();
-            // sl, local_address, rem_address, st (0A = LISTEN), tx_queue:rx_queue, …
-            if fields.len() > 4 && fields[1].ends_with(&port) && fields[3] == "0A" {
-                usize::from_str_radix(fields[4].split(':').nth(1)?, 16).ok()
-            } else {
-                None
-            }
-        })
-        .collect();
-    (!queues.is_empty()).then(|| queues.iter().sum())
 }
 
 #[cfg(test)]
