@@ -54,13 +54,13 @@ pub fn request(
         for part in [peer, " \"", method, " ", target, "\" "] {
             lines.push_str(part);
         }
-        push_number(lines, u128::from(status));
+        push_number(lines, u64::from(status));
         lines.push(' ');
-        push_number(lines, bytes as u128);
+        push_number(lines, bytes as u64);
         lines.push(' ');
-        push_number(lines, tenths / 10);
+        push_number(lines, u64::try_from(tenths / 10).unwrap_or(u64::MAX));
         lines.push('.');
-        push_number(lines, tenths % 10);
+        push_number(lines, (tenths % 10) as u64);
         lines.push_str("ms\n");
         true
     });
@@ -70,20 +70,12 @@ pub fn request(
     }
 }
 
-/// Appends `n` in decimal.
-fn push_number(text: &mut String, mut n: u128) {
-    let mut digits = [0u8; 39];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+/// Appends `n` in decimal (with the response head's digit writer: no `String` per number).
+fn push_number(text: &mut String, n: u64) {
+    let mut digits = [0u8; 20];
+    for &digit in crate::response::decimal(n, &mut digits) {
+        text.push(char::from(digit));
     }
-    // Only ASCII digits went in.
-    text.push_str(std::str::from_utf8(&digits[start..]).unwrap_or("?"));
 }
 
 /// Something that happened to a connection outside the request/response flow:

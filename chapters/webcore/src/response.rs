@@ -29,8 +29,9 @@ impl Status {
     }
 }
 
-/// `n` in decimal, written at the end of `digits`: no `String` per number.
-fn decimal(mut n: u64, digits: &mut [u8; 20]) -> &[u8] {
+/// `n` in decimal, written at the end of `digits`: no `String` per number (the log
+/// line uses it too).
+pub(crate) fn decimal(mut n: u64, digits: &mut [u8; 20]) -> &[u8] {
     let mut start = digits.len();
     loop {
         start -= 1;
