@@ -114,19 +114,23 @@ pub fn undefined_seed_names(text: &str, defined: &[String]) -> Vec<String> {
     undefined
 }
 
+/// The lines of a page outside its fenced code blocks (the fences themselves left out).
+fn lines_outside_code_blocks(text: &str) -> impl Iterator<Item = &str> {
+    let mut in_block = false;
+    text.lines().filter(move |line| {
+        if line.trim_start().starts_with("```") {
+            in_block = !in_block;
+            return false;
+        }
+        !in_block
+    })
+}
+
 /// The words of a page's prose in lower case, without code blocks, code spans or
 /// punctuation other than apostrophes (`seed's` stays one word).
 fn prose_words(text: &str) -> Vec<String> {
     let mut words = Vec::new();
-    let mut in_block = false;
-    for line in text.lines() {
-        if line.trim_start().starts_with("```") {
-            in_block = !in_block;
-            continue;
-        }
-        if in_block {
-            continue;
-        }
+    for line in lines_outside_code_blocks(text) {
         for (i, part) in line.split('`').enumerate() {
             if i % 2 == 1 {
                 // A code span: a word boundary, but no words.
@@ -446,15 +450,7 @@ fn list_marker(line: &str) -> Option<Option<u64>> {
 /// Link and image targets, `[text](target)`, outside code blocks and code spans.
 pub fn links(text: &str) -> Vec<String> {
     let mut targets = Vec::new();
-    let mut in_block = false;
-    for line in text.lines() {
-        if line.trim_start().starts_with("```") {
-            in_block = !in_block;
-            continue;
-        }
-        if in_block {
-            continue;
-        }
+    for line in lines_outside_code_blocks(text) {
         let without_code_spans: String = line
             .split('`')
             .enumerate()
