@@ -4,7 +4,7 @@
 //! shortage, and all of them stop when the listener itself is broken.
 
 use std::fmt;
-use std::io::{self, Write};
+use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::thread;
 use std::time::Duration;
@@ -12,11 +12,11 @@ use std::time::Duration;
 use crate::shutdown::Shutdown;
 
 // ANCHOR: say
-/// Logs one `server: ...` line for the accept loop. `eprintln!` panics when stderr is
-/// gone (say, a closed pipe), and the accept loop must not stop for a log line: a
-/// failed write is ignored here.
+/// Logs one `server: ...` line for the accept loop, at once (past a buffering thread's
+/// buffer: it may be the loop's last word), in one `write`. A failed write is ignored:
+/// the accept loop must not stop for a log line (`eprintln!` panics when stderr is gone).
 pub fn say(line: fmt::Arguments) {
-    let _ = writeln!(io::stderr(), "server: {line}");
+    crate::log::at_once(format_args!("server: {line}"));
 }
 // ANCHOR_END: say
 

@@ -42,27 +42,55 @@ pub fn resolve(root: &Path, url_path: &str) -> Result<PathBuf, FileError> {
         }
         path.push(segment.as_ref());
     }
-    let mut real = inside(root, &path)?;
-    if real.is_dir() {
-        real = inside(root, &real.join("index.html"))?;
+    let (mut real, mut found) = inside(root, path)?;
+    if found.is_dir() {
+        (real, found) = inside(root, real.join("index.html"))?;
     }
-    if real.is_file() {
+    if found.is_file() {
         Ok(real)
     } else {
         Err(FileError::NotFound)
     }
 }
 
-/// The canonical form of `path`, if it exists and lies under the canonical `root`.
-fn inside(root: &Path, path: &Path) -> Result<PathBuf, FileError> {
-    let real = path.canonicalize().map_err(|_| FileError::NotFound)?;
-    if real.starts_with(root) {
-        Ok(real)
-    } else {
-        // A symlink (or an odd mount) points outside: refuse, do not even say whether
-        // the target exists.
-        Err(FileError::Forbidden)
+/// The real form of `path` (which starts with the canonical `root` and holds no `..`)
+/// and what is there, if it exists and lies under `root`.
+///
+/// Only the components below `root` can be symlinks nobody has vetted, so each gets one
+/// `lstat`; a plain file or folder needs nothing more. `canonicalize` would also ask
+/// the kernel about every folder above the root, one `readlink` each, on every request:
+/// seven system calls for `/`, which cost chapter 13 about 35 of its 185 µs of CPU per
+/// request (measured 2026-12-01). Only a path that holds a symlink pays for that here,
+/// to learn where the link lands.
+fn inside(root: &Path, path: PathBuf) -> Result<(PathBuf, fs::Metadata), FileError> {
+    let below = path.strip_prefix(root).map_err(|_| FileError::Forbidden)?;
+    let mut walked = root.to_path_buf();
+    let mut found = None;
+    for part in below.components() {
+        walked.push(part);
+        let here = fs::symlink_metadata(&walked).map_err(|_| FileError::NotFound)?;
+        if here.file_type().is_symlink() {
+            return through_symlink(root, &path);
+        }
+        found = Some(here);
     }
+    match found {
+        Some(found) => Ok((path, found)),
+        None => fs::metadata(root)
+            .map(|found| (path, found))
+            .map_err(|_| FileError::NotFound),
+    }
+}
+
+/// Where a path holding a symlink really leads, if that is under `root`.
+fn through_symlink(root: &Path, path: &Path) -> Result<(PathBuf, fs::Metadata), FileError> {
+    let real = path.canonicalize().map_err(|_| FileError::NotFound)?;
+    if !real.starts_with(root) {
+        // A symlink points outside: refuse, do not even say whether the target exists.
+        return Err(FileError::Forbidden);
+    }
+    let found = fs::metadata(&real).map_err(|_| FileError::NotFound)?;
+    Ok((real, found))
 }
 // ANCHOR_END: resolve
 
@@ -133,6 +161,8 @@ mod tests {
         fs::write(dir.path().join("secret.txt"), "top secret").unwrap();
         std::os::unix::fs::symlink(dir.path().join("secret.txt"), root.join("link.txt")).unwrap();
         std::os::unix::fs::symlink(dir.path(), root.join("outside")).unwrap();
+        std::os::unix::fs::symlink("about", root.join("also-about")).unwrap();
+        std::os::unix::fs::symlink("../index.html", root.join("about/home.html")).unwrap();
         // As Router::static_files does at start-up.
         let root = root.canonicalize().unwrap();
         (dir, root)
@@ -148,6 +178,26 @@ mod tests {
         assert_eq!(resolve(&root, "/a%20b.txt"), Ok(real.join("a b.txt")));
         assert_eq!(resolve(&root, "/./index.html"), Ok(real.join("index.html")));
         assert_eq!(resolve(&root, "/missing.html"), Err(FileError::NotFound));
+        assert_eq!(
+            resolve(&root, "/index.html/more"),
+            Err(FileError::NotFound)
+        );
+    }
+
+    #[test]
+    fn symlinks_that_stay_inside_lead_to_their_target() {
+        let (_dir, root) = site();
+        let about = root.join("about/index.html");
+        assert_eq!(resolve(&root, "/also-about/"), Ok(about.clone()));
+        assert_eq!(resolve(&root, "/also-about/index.html"), Ok(about));
+        assert_eq!(
+            resolve(&root, "/about/home.html"),
+            Ok(root.join("index.html"))
+        );
+        assert_eq!(
+            resolve(&root, "/also-about/missing"),
+            Err(FileError::NotFound)
+        );
     }
 
     #[test]

@@ -65,9 +65,23 @@ pub fn request(
         true
     });
     if !buffered {
-        let line = request_line(peer, method, target, status, bytes, elapsed);
-        let _ = writeln!(io::stderr().lock(), "{line}");
+        let mut line = request_line(peer, method, target, status, bytes, elapsed);
+        line.push('\n');
+        write_out(&line);
     }
+}
+
+/// Writes one line now, even on a thread that buffers: for the server's own lines (a
+/// failed accept, the stop), which must not wait for a flush that may never come.
+pub fn at_once(text: fmt::Arguments) {
+    write_out(&format!("{text}\n"));
+}
+
+/// One `write` for a whole line. Stderr has no buffer: `writeln!` on it makes a system
+/// call for every piece of the format string, a dozen for one request line, and a
+/// hundred threads logging at once then queue on stderr's lock between the pieces.
+fn write_out(text: &str) {
+    let _ = io::stderr().lock().write_all(text.as_bytes());
 }
 
 /// Appends `n` in decimal (with the response head's digit writer: no `String` per number).
@@ -108,7 +122,7 @@ pub fn flush() {
         if let Some(lines) = pending.borrow_mut().as_mut()
             && !lines.is_empty()
         {
-            let _ = io::stderr().lock().write_all(lines.as_bytes());
+            write_out(lines);
             lines.clear();
         }
     });
@@ -126,9 +140,7 @@ pub fn line(text: fmt::Arguments) {
         None => None,
     });
     match full {
-        None => {
-            let _ = writeln!(io::stderr().lock(), "{text}");
-        }
+        None => write_out(&format!("{text}\n")),
         Some(true) => flush(),
         Some(false) => {}
     }
