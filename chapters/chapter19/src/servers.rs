@@ -51,10 +51,6 @@ pub struct Server {
     /// serve files only: for them those workloads would measure a 404 or the canned answer.
     pub sleep: bool,
     pub cpu: bool,
-    /// Whether it closes the connection after answering a request that says
-    /// `Connection: close`, as HTTP requires. The minimal mio and tokio peers answer the
-    /// next request instead, whatever the client said.
-    pub closes: bool,
 }
 
 const fn chapter(
@@ -73,7 +69,6 @@ const fn chapter(
         floor,
         sleep: routes,
         cpu: routes,
-        closes: true,
     }
 }
 
@@ -93,8 +88,6 @@ const fn peer(
         floor: None,
         sleep: python,
         cpu: python,
-        // As bytes: a `const fn` cannot compare `str`s.
-        closes: !matches!(program.as_bytes(), b"minimal-mio" | b"minimal-tokio"),
     }
 }
 
@@ -503,11 +496,5 @@ mod tests {
                 );
             }
         }
-        let keep_open: Vec<&str> = ROSTER
-            .iter()
-            .filter(|s| !s.closes)
-            .map(|s| s.name)
-            .collect();
-        assert_eq!(keep_open, ["minimal-mio", "minimal-tokio"]);
     }
 }

@@ -9,6 +9,9 @@ use crate::results::{Latency, Measured, Results, Run};
 /// Every table, as (file name, markdown).
 pub fn all(results: &Results) -> Vec<(String, String)> {
     let mut tables = vec![("summary.md.txt".to_string(), summary(results))];
+    for chapter in part_two(results) {
+        tables.push((format!("{chapter}.md.txt"), progression(results, chapter)));
+    }
     for (workload, table) in [
         ("close", close_or_keep_alive as fn(&Results, &str) -> String),
         ("keep-alive", close_or_keep_alive),
@@ -349,6 +352,130 @@ fn summary(results: &Results) -> String {
     page(results, None, &body)
 }
 
+// ANCHOR: progression
+/// The Part II chapters in the results, in chapter order.
+fn part_two(results: &Results) -> Vec<&str> {
+    let mut names: Vec<&str> = chapters(results)
+        .map(|(name, ..)| name)
+        .filter(|name| chapter_number(name).is_some_and(|n| n >= 13))
+        .collect();
+    names.sort_by_key(|name| chapter_number(name));
+    names
+}
+
+fn chapter_number(name: &str) -> Option<u32> {
+    name.strip_prefix("chapter")?.parse().ok()
+}
+
+/// The table a chapter's page shows: chapter 10 (one connection at a time), every Part
+/// II chapter up to this one, and the minimal server of this one's design, all from the
+/// same run, so each page shows what its step bought over the steps before.
+fn progression(results: &Results, chapter: &str) -> String {
+    let number = chapter_number(chapter).unwrap_or(0);
+    let mut names: Vec<&str> = ["chapter10"]
+        .into_iter()
+        .filter(|name| results.server(name).is_some())
+        .chain(
+            part_two(results)
+                .into_iter()
+                .filter(|name| chapter_number(name).is_some_and(|n| n <= number)),
+        )
+        .collect();
+    let floor = chapters(results)
+        .find(|(name, ..)| *name == chapter)
+        .and_then(|(_, _, _, floor)| floor);
+    names.extend(floor);
+    let header = [
+        "server",
+        "model",
+        "1. req/s",
+        "1. CPU µs/req",
+        "2. req/s",
+        "3. fast p99 ms",
+        "3. slow p50 ms",
+        "4. answered",
+        "4. peak threads",
+        "4. KiB/conn",
+        "5. req/s",
+        "5. cores used",
+    ];
+    let rows: Vec<Vec<String>> = names
+        .iter()
+        .map(|&name| {
+            let m = |w: &str| results.measured(w, name);
+            let cell =
+                |w: &str, f: &dyn Fn(&Measured) -> String| m(w).map_or_else(|| "–".to_string(), f);
+            let model = results.server(name).map_or("", |s| s.model.as_str());
+            vec![
+                if name == chapter {
+                    format!("**{name}**")
+                } else {
+                    name.to_string()
+                },
+                model.to_string(),
+                cell("close", &|m| format!("{:.0}", m.requests_per_second)),
+                cell("close", &|m| optional(m.cpu_us_per_request(), 1)),
+                cell("keep-alive", &|m| format!("{:.0}", m.requests_per_second)),
+                cell("head-of-line", &|m| {
+                    m.fast.map_or("–".into(), |l| ms(l.p99))
+                }),
+                cell("head-of-line", &|m| {
+                    m.slow.map_or("–".into(), |l| ms(l.p50))
+                }),
+                cell("c10k", &|m| format!("{} of {}", m.ok(), m.requests)),
+                cell("c10k", &|m| m.threads_peak.to_string()),
+                cell("c10k", &|m| optional(m.kib_per_connection, 1)),
+                cell("cpu", &|m| format!("{:.0}", m.requests_per_second)),
+                cell("cpu", &|m| format!("{:.2}", m.cores_used())),
+            ]
+        })
+        .collect();
+    let mut body = table(&header, "ttnnnnnnnnnn", &rows);
+    body.push_str(&workload_legend(results));
+    if let Some(floor) = floor {
+        let _ = write!(
+            body,
+            " The last row, `{floor}`, is the least this design can cost: the same model in \
+             about fifty lines, answering every request with the same 1 KiB from memory.\n"
+        );
+    } else {
+        body.push('\n');
+    }
+    page(results, None, &body)
+}
+// ANCHOR_END: progression
+
+/// One line saying what workloads 1 to 5 sent, from the recorded settings.
+fn workload_legend(results: &Results) -> String {
+    let setting = |workload: &str, key: &str| {
+        results
+            .settings(workload)
+            .and_then(|s| s.get(key))
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(0)
+    };
+    let slow = results
+        .settings("head-of-line")
+        .and_then(|s| s.get("slow_path"))
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or("/sleep");
+    let cpu_path = results
+        .settings("cpu")
+        .and_then(|s| s.get("path"))
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or("/cpu");
+    format!(
+        "\n1: one request per connection, {} at once; 2: keep-alive, {} connections; \
+         3: fast requests while slow `{slow}` requests are in flight; 4: {} connections at \
+         once, one request each; 5: `{cpu_path}`, {} at once. A dash: the workload does not \
+         apply (no such route), or the run failed (chapter 19 has every run).",
+        setting("close", "concurrency"),
+        setting("keep-alive", "concurrency"),
+        setting("c10k", "concurrency"),
+        setting("cpu", "concurrency"),
+    )
+}
+
 fn ratio(value: Option<f64>) -> String {
     value.map_or("–".into(), |r| format!("{r:.2}×"))
 }
@@ -486,5 +613,49 @@ mod tests {
         let results = Results::parse(&json.to_string()).expect("valid");
         let m = results.measured("close", "s").expect("measured");
         assert_eq!(problems(m), "503 ×2, reset ×1");
+    }
+
+    #[test]
+    fn each_chapter_page_gets_the_chapters_before_it_and_its_floor() {
+        let server = |name: &str, floor: Option<&str>| serde_json::json!({ "name": name, "model": "m", "kind": "Chapter", "floor": floor });
+        let run = |name: &str, cpu_s: f64| {
+            serde_json::json!({ "workload": "close", "server": name, "server_cpu_s": cpu_s,
+                "load": { "completed": 1000, "requests_per_second": 500.0,
+                          "status_codes": { "200": 1000 } } })
+        };
+        let json = serde_json::json!({
+            "schema": 1, "workloads": [{ "id": "close", "settings": { "concurrency": 100 } }],
+            "servers": [
+                server("chapter10", None), server("chapter15", Some("minimal-mio")),
+                server("chapter13", Some("minimal-threads")),
+                { "name": "minimal-mio", "model": "m", "kind": "RustPeer" },
+            ],
+            "runs": [run("chapter10", 0.05), run("chapter13", 0.2), run("chapter15", 0.04),
+                     run("minimal-mio", 0.03)],
+        });
+        let results = Results::parse(&json.to_string()).expect("valid");
+        assert_eq!(part_two(&results), ["chapter13", "chapter15"]);
+        let page = progression(&results, "chapter15");
+        let names: Vec<&str> = page
+            .lines()
+            .filter_map(|line| line.strip_prefix("| "))
+            .filter_map(|line| line.split(" |").next())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "server",
+                "chapter10",
+                "chapter13",
+                "**chapter15**",
+                "minimal-mio"
+            ]
+        );
+        assert!(
+            page.contains("| **chapter15** | m | 500 | 40.0 |"),
+            "{page}"
+        );
+        // The floor is named only when the results hold it.
+        assert!(!progression(&results, "chapter13").contains("minimal-threads"));
     }
 }

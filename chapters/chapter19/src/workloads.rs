@@ -216,7 +216,6 @@ pub fn loadgen_argv(settings: &Settings, requests: u64, running: &Running) -> Ve
 /// returns soon after in any case).
 fn bounded_run(
     argv: &[String],
-    one_per_connection: bool,
     running: &mut Running,
     deadline: Duration,
 ) -> Result<chapter12::Report, String> {
@@ -225,12 +224,7 @@ fn bounded_run(
     let grace = args.timeout() + Duration::from_secs(5);
     let (tx, rx) = mpsc::channel();
     thread::spawn(move || {
-        let report = if one_per_connection {
-            self::one_per_connection(&args)
-        } else {
-            chapter12::run(&args)
-        };
-        let _ = tx.send(report);
+        let _ = tx.send(chapter12::run(&args));
     });
     let started = Instant::now();
     loop {
@@ -254,60 +248,6 @@ fn bounded_run(
 }
 // ANCHOR_END: bounded_run
 
-// ANCHOR: one_per_connection
-/// One request per connection, the client closing each connection once answered: for
-/// the servers that ignore `Connection: close`, which chapter 12's generator (like `ab`)
-/// would wait on until its timeout. It drives the same engine in batches of `-c`
-/// connections. Each client thread gets as many request tickets as connections, and a
-/// worker takes a connection's ticket as it opens it, so no connection is ever left a
-/// second ticket; with keep-alive on, a connection that finds none is closed at once.
-/// The wait for a batch's slowest answer costs some requests per second, not server
-/// CPU per request.
-fn one_per_connection(args: &chapter12::Args) -> Result<chapter12::Report, String> {
-    use chapter12::engine::{Plan, Shared, run_worker};
-    let threads = args.client_threads();
-    let mut tally = chapter12::Tally::default();
-    let started = Instant::now();
-    let mut left = args.requests;
-    while left > 0 {
-        let batch = left.min(args.concurrency as u64);
-        let outcomes: Vec<Result<chapter12::Tally, String>> = thread::scope(|scope| {
-            let workers: Vec<_> = (0..threads as u64)
-                .map(|i| {
-                    let share = batch / threads as u64 + u64::from(i < batch % threads as u64);
-                    let mut own = args.clone();
-                    (own.requests, own.keep_alive) = (share.max(1), true);
-                    scope.spawn(move || {
-                        let plan = Plan::from_args(&own)?;
-                        let connections = share as usize;
-                        run_worker(&plan, &Shared::default(), connections)
-                            .map_err(|e| e.to_string())
-                    })
-                })
-                .collect();
-            let joined = workers.into_iter().map(|w| w.join());
-            joined
-                .map(|r| r.unwrap_or_else(|_| Err("a client thread panicked".into())))
-                .collect()
-        });
-        for outcome in outcomes {
-            tally.merge(outcome.map_err(|e| format!("client thread: {e}"))?);
-        }
-        left -= batch;
-    }
-    let plan = Plan::from_args(args)?;
-    Ok(chapter12::Report::new(
-        args,
-        &plan,
-        threads,
-        started.elapsed(),
-        tally,
-        None,
-        None,
-    ))
-}
-// ANCHOR_END: one_per_connection
-
 /// One measurement's outcome, as it goes into the JSON file.
 pub fn measure(
     workload: Workload,
@@ -316,11 +256,10 @@ pub fn measure(
     settings: &Settings,
 ) -> Value {
     let deadline = Duration::from_secs_f64(settings.deadline);
-    let one_per_connection = workload == Workload::Close && !server.closes;
     let mut requests = settings.requests;
     if settings.warm_up > 0 {
         let argv = loadgen_argv(settings, settings.warm_up, running);
-        match bounded_run(&argv, one_per_connection, running, deadline) {
+        match bounded_run(&argv, running, deadline) {
             Ok(warm) => {
                 if let Some(seconds) = settings.seconds {
                     let rate = warm.requests_per_second();
@@ -337,7 +276,7 @@ pub fn measure(
     let before = usage::usage(&pids);
     let overflows_before = usage::listen_overflows();
     let sampler = Sampler::start(running.pid());
-    let report = bounded_run(&argv, one_per_connection, running, deadline);
+    let report = bounded_run(&argv, running, deadline);
     let peaks = sampler.finish();
     let after = usage::usage(&usage::tree(running.pid()));
     let overflows = usage::listen_overflows()
@@ -358,7 +297,6 @@ pub fn measure(
         "workload": workload.id(),
         "server": server.name,
         "command": argv[1..].join(" "),
-        "client_closes": one_per_connection,
         "load": report.to_json(),
         "server_cpu_s": cpu_s,
         "before": { "rss_kib": before.rss_kib, "threads": before.threads, "fds": before.fds },
