@@ -178,10 +178,7 @@ mod tests {
         assert_eq!(resolve(&root, "/a%20b.txt"), Ok(real.join("a b.txt")));
         assert_eq!(resolve(&root, "/./index.html"), Ok(real.join("index.html")));
         assert_eq!(resolve(&root, "/missing.html"), Err(FileError::NotFound));
-        assert_eq!(
-            resolve(&root, "/index.html/more"),
-            Err(FileError::NotFound)
-        );
+        assert_eq!(resolve(&root, "/index.html/more"), Err(FileError::NotFound));
     }
 
     #[test]
