@@ -42,6 +42,8 @@ fn a_quick_comparison_writes_json_tables_and_charts() {
     let args = [
         "--quick",
         "--no-build",
+        "--rounds",
+        "2",
         "--servers",
         "py-sequential,py-asyncio",
         "--out",
