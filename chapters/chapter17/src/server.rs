@@ -45,9 +45,6 @@ pub async fn serve(
     loop {
         tokio::select! {
             () = crate::shutdown::requested(&mut shutdown) => break,
-            // Collect finished tasks as we go: a JoinSet keeps every result until it
-            // is taken, and a server that runs for a month would keep them all.
-            Some(done) = tasks.join_next(), if !tasks.is_empty() => reap(done),
             accepted = accept_next(&listener) => {
                 let (stream, peer) = match accepted {
                     Ok(accepted) => accepted,
@@ -68,6 +65,13 @@ pub async fn serve(
                     )),
                     Err(_full) => tasks.spawn(too_busy(stream, peer)),
                 };
+                // Collect the tasks that have finished: a JoinSet keeps every result
+                // until it is taken, and a server that runs for a month would keep them
+                // all. Here, not in a branch of the `select!`: that would wake this
+                // task once more for every connection that ends.
+                while let Some(done) = tasks.try_join_next() {
+                    reap(done);
+                }
             }
         }
     }

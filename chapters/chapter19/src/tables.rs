@@ -433,10 +433,12 @@ fn progression(results: &Results, chapter: &str) -> String {
     let mut body = table(&header, "ttnnnnnnnnnn", &rows);
     body.push_str(&workload_legend(results));
     if let Some(floor) = floor {
+        let model = results.server(floor).map_or("", |s| s.model.as_str());
         let _ = write!(
             body,
-            " The last row, `{floor}`, is the least this design can cost: the same model in \
-             about fifty lines, answering every request with the same 1 KiB from memory.\n"
+            " The last row, `{floor}`, is the floor this chapter is held to: a {model} \
+             server in about fifty lines, answering every request with the same 1 KiB from \
+             memory.\n"
         );
     } else {
         body.push('\n');
