@@ -434,11 +434,11 @@ fn progression(results: &Results, chapter: &str) -> String {
     body.push_str(&workload_legend(results));
     if let Some(floor) = floor {
         let model = results.server(floor).map_or("", |s| s.model.as_str());
-        let _ = write!(
+        let _ = writeln!(
             body,
             " The last row, `{floor}`, is the floor this chapter is held to: a {model} \
              server in about fifty lines, answering every request with the same 1 KiB from \
-             memory.\n"
+             memory."
         );
     } else {
         body.push('\n');
