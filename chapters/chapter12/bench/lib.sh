@@ -77,23 +77,6 @@ plain_and_mixed() {
     stop_server
 }
 
-# plain_and_mixed_table SERVER...: the "Plain and mixed load" table of chapters 13, 15
-# and 17, a row per chapter package. A server without /sleep (chapter 10) says so.
-plain_and_mixed_table() {
-    echo "| server | requests/s (-n $N -c 100) | p50 ms | p99 ms | mixed: fast p50 ms | fast p99 ms | slow p50 ms | requests/s |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
-    local server mixed_cells
-    for server in "$@"; do
-        plain_and_mixed "$(bin "$server")"
-        if [ "$(field "$MIXED" '.status_codes["404"] // 0')" != 0 ]; then
-            mixed_cells="no /sleep | | |"
-        else
-            mixed_cells="$(field "$MIXED" '.fast_latency_ms.p50') | $(field "$MIXED" '.fast_latency_ms.p99') | $(field "$MIXED" '.slow_latency_ms.p50') | $(field "$MIXED" '.requests_per_second | floor')"
-        fi
-        echo "| $server | $(field "$PLAIN" '.requests_per_second | floor') | $(field "$PLAIN" '.latency_ms.p50') | $(field "$PLAIN" '.latency_ms.p99') | $mixed_cells |"
-    done
-}
-
 # part_two_setup PACKAGE...: what every Part II chapter's bench/run.sh starts with: the
 # request counts (override N and MIXED_N in the environment), the hold-connections
 # binary, room for ten thousand held connections (each is a file descriptor, in the

@@ -1,23 +1,17 @@
 #!/usr/bin/env bash
-# The numbers on chapter 13's page, in one run (release builds, the chapter-12 load
-# generator and hold-connections):
+# Chapter 13's own experiments, in one run (release builds, the chapter-12 load
+# generator and hold-connections). Its comparison with the other chapters is chapter
+# 19's (`cargo run --release -p chapter19`), which every Part II page shows.
 #
 #   chapters/chapter13/bench/run.sh
 #
-# 1. chapter 10/11 (one connection at a time) against chapter 13 (a thread each):
-#    `-n $N -c 100` plain, and `-n $MIXED_N -c 100` with 10% `/sleep?ms=200`.
-# 2. What idle connections cost chapter 13: Threads and VmRSS from /proc/PID/status
+# 1. What idle connections cost chapter 13: Threads and VmRSS from /proc/PID/status
 #    while hold-connections holds 1,000 and 10,000 of them.
-# 3. `/cpu?ms=20` on chapter 13 with more busy threads than cores.
+# 2. `/cpu?ms=20` on chapter 13 with more busy threads than cores.
 # Prints markdown tables.
 source "$(dirname "${BASH_SOURCE[0]}")/../../chapter12/bench/lib.sh"
 
-part_two_setup chapter10 chapter11 chapter13
-echo
-echo "### Plain and mixed load"
-echo
-plain_and_mixed_table chapter10 chapter11 chapter13
-
+part_two_setup chapter13
 echo
 echo "### Idle connections: one thread each"
 echo

@@ -1,25 +1,19 @@
 #!/usr/bin/env bash
-# The numbers on chapter 15's page, in one run (release builds, the chapter-12 load
-# generator and hold-connections):
+# Chapter 15's own experiments, in one run (release builds, the chapter-12 load
+# generator and hold-connections). Its comparison with the other chapters on the same
+# workloads is chapter 19's (`cargo run --release -p chapter19`).
 #
 #   chapters/chapter15/bench/run.sh
 #
-# 1. Plain and mixed load at -c 100: chapter 13 (a thread each), chapter 14 (a pool)
-#    and chapter 15 (one thread, mio), same machine, one run.
-# 2. A burst: -n 20000 -c 2000 against chapter 15 with the listen backlog std uses
+# 1. A burst: -n 20000 -c 2000 against chapter 15 with the listen backlog std uses
 #    (128) and the one chapter 15 asks for (4096), with the kernel's overflow counter.
-# 3. 10,000 idle connections held open: the server's threads and memory, and whether
+# 2. 10,000 idle connections held open: the server's threads and memory, and whether
 #    other clients are still served meanwhile.
-# 4. One blocking call on the loop: /cpu?ms=1000, then time a GET /.
+# 3. One blocking call on the loop: /cpu?ms=1000, then time a GET /.
 # Prints markdown tables.
 source "$(dirname "${BASH_SOURCE[0]}")/../../chapter12/bench/lib.sh"
 
 part_two_setup chapter13 chapter14 chapter15
-echo
-echo "### Plain and mixed load"
-echo
-plain_and_mixed_table chapter13 chapter14 chapter15
-
 echo
 echo "### A burst of 2,000 clients at once: the listen backlog"
 echo

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The numbers on chapter 16's page, in one run (release builds, the chapter-12 load
-# generator and hold-connections):
+# Chapter 16's own experiments, in one run (release builds, the chapter-12 load
+# generator and hold-connections). Its comparison with the other chapters on the same
+# workloads is chapter 19's (`cargo run --release -p chapter19`).
 #
 #   chapters/chapter16/bench/run.sh
 #
-# 1. Chapter 15 against chapter 16: plain load at -c 100, mixed with /sleep?ms=200,
-#    and mixed with /cpu?ms=20 (fast-request latency while slow requests are in flight).
+# 1. Chapter 15 against chapter 16 with a tenth of the requests to /cpu?ms=20: the fast
+#    requests' latency while the slow ones compute (on the loop, or on the pool).
 # 2. 200 clients each asking /sleep?ms=1000 at once.
 # 3. An idle server for 5 s: how often the loop thread wakes (voluntary context
 #    switches of the main thread, from /proc/PID/task/PID/status).
@@ -15,19 +16,16 @@ source "$(dirname "${BASH_SOURCE[0]}")/../../chapter12/bench/lib.sh"
 
 part_two_setup chapter15 chapter16
 echo
-echo "### Plain load, and fast requests beside slow ones"
+echo "### Fast requests beside /cpu"
 echo
-echo "| server | requests/s (-n $N -c 100) | p99 ms | with 10% /sleep?ms=200: fast p99 ms | slow p50 ms | with 10% /cpu?ms=20 (-c 20): fast p50 ms | fast p99 ms | slow p50 ms | statuses |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
+echo "| server | with 10% /cpu?ms=20 (-c 20): fast p50 ms | fast p99 ms | slow p50 ms | statuses |"
+echo "|---|---:|---:|---:|---|"
 for server in chapter15 chapter16; do
     start_server "$(bin "$server")"
-    plain=$("$LOADGEN" --quiet --json -n "$N" -c 100 "$SERVER_URL/")
-    sleepy=$("$LOADGEN" --quiet --json -n "$MIXED_N" -c 100 --slow-url '/sleep?ms=200' \
-        --slow-share 0.1 "$SERVER_URL/")
     cpu=$("$LOADGEN" --quiet --json -n "$MIXED_N" -c 20 --slow-url '/cpu?ms=20' \
         --slow-share 0.1 "$SERVER_URL/")
     stop_server
-    echo "| $server | $(field "$plain" '.requests_per_second | floor') | $(field "$plain" '.latency_ms.p99') | $(field "$sleepy" '.fast_latency_ms.p99') | $(field "$sleepy" '.slow_latency_ms.p50') | $(field "$cpu" '.fast_latency_ms.p50') | $(field "$cpu" '.fast_latency_ms.p99') | $(field "$cpu" '.slow_latency_ms.p50') | $(codes "$cpu") |"
+    echo "| $server | $(field "$cpu" '.fast_latency_ms.p50') | $(field "$cpu" '.fast_latency_ms.p99') | $(field "$cpu" '.slow_latency_ms.p50') | $(codes "$cpu") |"
 done
 
 echo

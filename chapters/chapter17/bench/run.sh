@@ -1,17 +1,16 @@
 #!/usr/bin/env bash
-# The numbers on chapter 17's page, in one run (release builds, the chapter-12 load
-# generator and hold-connections):
+# Chapter 17's own experiments, in one run (release builds, the chapter-12 load
+# generator and hold-connections). Its comparison with the other chapters on the same
+# workloads is chapter 19's (`cargo run --release -p chapter19`).
 #
 #   chapters/chapter17/bench/run.sh
 #
-# 1. Plain and mixed load at -c 100 (mixed: 10% /sleep?ms=200): chapter 17 beside
-#    chapters 13, 14, 15 and 16 (those that exist), same machine, one run.
-# 2. 10,000 idle connections held open: the server's threads and memory, and whether
+# 1. 10,000 idle connections held open: the server's threads and memory, and whether
 #    other clients are still served meanwhile.
-# 3. A burst of 10,000 clients at once (-n 20000 -c 10000) against chapter 17.
-# 4. /cpu on the blocking pool: one worker thread, /cpu?ms=1000 in flight, time a GET /.
-# 5. The seed's echo protocol: echo-lines-load against echo-lines.
-# 6. Code size: lines of each event-loop chapter's own code.
+# 2. A burst of 10,000 clients at once (-n 20000 -c 10000) against chapter 17.
+# 3. /cpu on the blocking pool: one worker thread, /cpu?ms=1000 in flight, time a GET /.
+# 4. The seed's echo protocol: echo-lines-load against echo-lines.
+# 5. Code size: lines of each event-loop chapter's own code.
 # Prints markdown tables.
 source "$(dirname "${BASH_SOURCE[0]}")/../../chapter12/bench/lib.sh"
 
@@ -20,11 +19,6 @@ for package in chapter13 chapter14 chapter15 chapter16 chapter17; do
     [ -d "$ROOT/chapters/$package" ] && SERVERS+=("$package")
 done
 part_two_setup "${SERVERS[@]}"
-echo
-echo "### Plain and mixed load"
-echo
-plain_and_mixed_table "${SERVERS[@]}"
-
 echo
 echo "### 10,000 idle connections held open"
 echo
