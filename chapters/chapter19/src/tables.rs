@@ -306,45 +306,79 @@ fn cpu(results: &Results, workload: &str) -> String {
     page(results, Some(workload), &table(&header, "ttnnnntn", &rows))
 }
 
-/// Headline figures: one row per server, one or two columns per workload.
-fn summary(results: &Results) -> String {
-    let header = [
-        "server",
-        "model",
-        "1. req/s",
-        "1. CPU µs/req",
-        "2. req/s",
-        "2. CPU µs/req",
-        "3. fast p99 ms",
-        "4. answered",
-        "4. KiB/conn",
-        "5. req/s",
-    ];
-    let rows: Vec<Vec<String>> = results
-        .servers
+/// A column of the headline tables: its title, the workload it reads, and what it shows
+/// of the run there.
+struct Column(&'static str, &'static str, fn(&Measured) -> String);
+
+const REQUESTS_PER_S_1: Column = Column("1. req/s", "close", |m| {
+    format!("{:.0}", m.requests_per_second)
+});
+const CPU_1: Column = Column("1. CPU µs/req", "close", |m| {
+    optional(m.cpu_us_per_request(), 1)
+});
+const REQUESTS_PER_S_2: Column = Column("2. req/s", "keep-alive", |m| {
+    format!("{:.0}", m.requests_per_second)
+});
+const CPU_2: Column = Column("2. CPU µs/req", "keep-alive", |m| {
+    optional(m.cpu_us_per_request(), 1)
+});
+const FAST_P99_3: Column = Column("3. fast p99 ms", "head-of-line", |m| {
+    m.fast.map_or("–".into(), |l| ms(l.p99))
+});
+const SLOW_P50_3: Column = Column("3. slow p50 ms", "head-of-line", |m| {
+    m.slow.map_or("–".into(), |l| ms(l.p50))
+});
+const ANSWERED_4: Column = Column("4. answered", "c10k", |m| {
+    format!("{} of {}", m.ok(), m.requests)
+});
+const THREADS_4: Column = Column("4. peak threads", "c10k", |m| m.threads_peak.to_string());
+const KIB_4: Column = Column("4. KiB/conn", "c10k", |m| optional(m.kib_per_connection, 1));
+const REQUESTS_PER_S_5: Column = Column("5. req/s", "cpu", |m| {
+    format!("{:.0}", m.requests_per_second)
+});
+const CORES_5: Column = Column("5. cores used", "cpu", |m| format!("{:.2}", m.cores_used()));
+
+/// A headline table: a row per server in `names` (`bold` in bold), a cell per column, a
+/// dash where the workload does not apply or its run failed.
+fn headline(results: &Results, names: &[&str], columns: &[Column], bold: Option<&str>) -> String {
+    let mut header = vec!["server", "model"];
+    header.extend(columns.iter().map(|c| c.0));
+    let rows: Vec<Vec<String>> = names
         .iter()
-        .map(|server| {
-            let name = server.name.as_str();
-            let m = |w: &str| results.measured(w, name);
-            let cell =
-                |w: &str, f: &dyn Fn(&Measured) -> String| m(w).map_or_else(|| "–".to_string(), f);
-            vec![
-                name.to_string(),
-                server.model.clone(),
-                cell("close", &|m| format!("{:.0}", m.requests_per_second)),
-                cell("close", &|m| optional(m.cpu_us_per_request(), 1)),
-                cell("keep-alive", &|m| format!("{:.0}", m.requests_per_second)),
-                cell("keep-alive", &|m| optional(m.cpu_us_per_request(), 1)),
-                cell("head-of-line", &|m| {
-                    m.fast.map_or("–".into(), |l| ms(l.p99))
-                }),
-                cell("c10k", &|m| format!("{} of {}", m.ok(), m.requests)),
-                cell("c10k", &|m| optional(m.kib_per_connection, 1)),
-                cell("cpu", &|m| format!("{:.0}", m.requests_per_second)),
-            ]
+        .map(|&name| {
+            let model = results.server(name).map_or("", |s| s.model.as_str());
+            let shown = if bold == Some(name) {
+                format!("**{name}**")
+            } else {
+                name.to_string()
+            };
+            let mut row = vec![shown, model.to_string()];
+            row.extend(columns.iter().map(|Column(_, workload, show)| {
+                results
+                    .measured(workload, name)
+                    .map_or_else(|| "–".to_string(), show)
+            }));
+            row
         })
         .collect();
-    let mut body = table(&header, "ttnnnnnnnn", &rows);
+    let alignment = format!("tt{}", "n".repeat(columns.len()));
+    table(&header, &alignment, &rows)
+}
+
+/// Headline figures: one row per server, one or two columns per workload.
+fn summary(results: &Results) -> String {
+    let names: Vec<&str> = results.servers.iter().map(|s| s.name.as_str()).collect();
+    let columns = [
+        REQUESTS_PER_S_1,
+        CPU_1,
+        REQUESTS_PER_S_2,
+        CPU_2,
+        FAST_P99_3,
+        ANSWERED_4,
+        KIB_4,
+        REQUESTS_PER_S_5,
+    ];
+    let mut body = headline(results, &names, &columns, None);
     body.push_str("\n1: one request per connection, 100 at once; 2: keep-alive, 100 connections; 3: fast requests while slow `/sleep` requests are in flight; 4: ten thousand connections at once; 5: `/cpu` requests. A dash: the workload does not apply (no such route), or the run failed (see its table).\n");
     for note in &results.notes {
         let _ = write!(body, "\n{note}\n");
@@ -385,52 +419,19 @@ fn progression(results: &Results, chapter: &str) -> String {
         .find(|(name, ..)| *name == chapter)
         .and_then(|(_, _, _, floor)| floor);
     names.extend(floor);
-    let header = [
-        "server",
-        "model",
-        "1. req/s",
-        "1. CPU µs/req",
-        "2. req/s",
-        "3. fast p99 ms",
-        "3. slow p50 ms",
-        "4. answered",
-        "4. peak threads",
-        "4. KiB/conn",
-        "5. req/s",
-        "5. cores used",
+    let columns = [
+        REQUESTS_PER_S_1,
+        CPU_1,
+        REQUESTS_PER_S_2,
+        FAST_P99_3,
+        SLOW_P50_3,
+        ANSWERED_4,
+        THREADS_4,
+        KIB_4,
+        REQUESTS_PER_S_5,
+        CORES_5,
     ];
-    let rows: Vec<Vec<String>> = names
-        .iter()
-        .map(|&name| {
-            let m = |w: &str| results.measured(w, name);
-            let cell =
-                |w: &str, f: &dyn Fn(&Measured) -> String| m(w).map_or_else(|| "–".to_string(), f);
-            let model = results.server(name).map_or("", |s| s.model.as_str());
-            vec![
-                if name == chapter {
-                    format!("**{name}**")
-                } else {
-                    name.to_string()
-                },
-                model.to_string(),
-                cell("close", &|m| format!("{:.0}", m.requests_per_second)),
-                cell("close", &|m| optional(m.cpu_us_per_request(), 1)),
-                cell("keep-alive", &|m| format!("{:.0}", m.requests_per_second)),
-                cell("head-of-line", &|m| {
-                    m.fast.map_or("–".into(), |l| ms(l.p99))
-                }),
-                cell("head-of-line", &|m| {
-                    m.slow.map_or("–".into(), |l| ms(l.p50))
-                }),
-                cell("c10k", &|m| format!("{} of {}", m.ok(), m.requests)),
-                cell("c10k", &|m| m.threads_peak.to_string()),
-                cell("c10k", &|m| optional(m.kib_per_connection, 1)),
-                cell("cpu", &|m| format!("{:.0}", m.requests_per_second)),
-                cell("cpu", &|m| format!("{:.2}", m.cores_used())),
-            ]
-        })
-        .collect();
-    let mut body = table(&header, "ttnnnnnnnnnn", &rows);
+    let mut body = headline(results, &names, &columns, Some(chapter));
     body.push_str(&workload_legend(results));
     if let Some(floor) = floor {
         let model = results.server(floor).map_or("", |s| s.model.as_str());
