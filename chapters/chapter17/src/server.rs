@@ -68,7 +68,8 @@ pub async fn serve(
                 // Collect the tasks that have finished: a JoinSet keeps every result
                 // until it is taken, and a server that runs for a month would keep them
                 // all. Here, not in a branch of the `select!`: that would wake this
-                // task once more for every connection that ends.
+                // task once more for every connection that ends. (So a task that
+                // panicked is reported at the next accept, or at shutdown.)
                 while let Some(done) = tasks.try_join_next() {
                     reap(done);
                 }

@@ -29,10 +29,14 @@ for server in "$@"; do
     esac
     "$LOADGEN" --quiet -n 1000 -c 100 "$SERVER_URL/" >/dev/null
     counts="$(mktemp)"
-    strace -f -c -o "$counts" -p "$SERVER_PID" 2>/dev/null &
+    said="$(mktemp)"
+    strace -f -c -o "$counts" -p "$SERVER_PID" 2>"$said" &
     tracer=$!
-    # strace says nothing when it is attached; give it a moment to attach to every thread.
-    sleep 1
+    # Count nothing before strace holds every thread: it says so on stderr (at most 10 s).
+    for _ in $(seq 100); do
+        grep -q "attached" "$said" && break
+        sleep 0.1
+    done
     "$LOADGEN" --quiet -n "$N" -c 100 "$SERVER_URL/" >/dev/null
     kill -INT "$tracer"
     wait "$tracer" || true
@@ -40,6 +44,6 @@ for server in "$@"; do
         $NF == "total" { total = $4 / n; next }
         $4 ~ /^[0-9]+$/ && $4 / n >= 0.05 { calls = calls sprintf("%s%s %.1f", sep, $NF, $4 / n); sep = ", " }
         END { printf "| %s | %.1f | %s |\n", name, total, calls }' "$counts"
-    rm -f "$counts"
+    rm -f "$counts" "$said"
     stop_server
 done

@@ -136,7 +136,16 @@ impl Workload {
         if !quick {
             return full;
         }
-        let small = Settings {
+        // Quick: the same workloads, a few requests each, and short limits.
+        let (requests, concurrency) = match self {
+            Workload::Close | Workload::KeepAlive => (200, 10),
+            Workload::HeadOfLine => (40, 10),
+            Workload::C10k => (200, 200),
+            Workload::Cpu => (8, 4),
+        };
+        let mut small = Settings {
+            requests,
+            concurrency,
             timeout: 5.0,
             deadline: 20.0,
             warm_up: 0,
@@ -144,29 +153,11 @@ impl Workload {
             ..full
         };
         match self {
-            Workload::Close | Workload::KeepAlive => Settings {
-                requests: 200,
-                concurrency: 10,
-                ..small
-            },
-            Workload::HeadOfLine => Settings {
-                requests: 40,
-                concurrency: 10,
-                slow: Some(("/sleep?ms=50".into(), 0.1)),
-                ..small
-            },
-            Workload::C10k => Settings {
-                requests: 200,
-                concurrency: 200,
-                ..small
-            },
-            Workload::Cpu => Settings {
-                requests: 8,
-                concurrency: 4,
-                path: "/cpu?ms=5",
-                ..small
-            },
+            Workload::HeadOfLine => small.slow = Some(("/sleep?ms=50".into(), 0.1)),
+            Workload::Cpu => small.path = "/cpu?ms=5",
+            _ => {}
         }
+        small
     }
     // ANCHOR_END: settings
 

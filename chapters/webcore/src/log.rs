@@ -140,7 +140,7 @@ pub fn line(text: fmt::Arguments) {
         None => None,
     });
     match full {
-        None => write_out(&format!("{text}\n")),
+        None => at_once(text),
         Some(true) => flush(),
         Some(false) => {}
     }
